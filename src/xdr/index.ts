@@ -1,0 +1,3 @@
+export { XdrError, type XdrErrorCode } from './errors.js';
+export { XdrReader, XDR_UNIT, padLength } from './reader.js';
+export { XdrWriter } from './writer.js';
