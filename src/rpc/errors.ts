@@ -37,3 +37,34 @@ export class RpcConnectionError extends RpcError {}
 
 /** A reply or record we could not parse. */
 export class RpcProtocolError extends RpcError {}
+
+/**
+ * Thrown by a server handler to refuse the caller: the server replies MSG_DENIED
+ * AUTH_ERROR with this auth_stat (RFC 5531 section 9), e.g. AUTH_TOOWEAK when an export
+ * does not allow the flavor (RFC 2623 security negotiation).
+ */
+export class RpcAuthRejection extends RpcError {
+  constructor(
+    readonly authStat: AuthStat,
+    message = `authentication rejected: auth_stat ${authStat}`,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Thrown by a server handler to send no reply at all (the client will time out and
+ * retransmit), e.g. when a proxy's upstream is unreachable and a retransmission may succeed.
+ */
+export class RpcNoReply extends RpcError {}
+
+/** A TCP record claimed more bytes than the receiver allows; the connection must close. */
+export class RpcRecordTooLargeError extends RpcProtocolError {
+  constructor(
+    readonly recordBytes: number,
+    readonly maxRecordBytes: number,
+  ) {
+    super(`RPC record of at least ${recordBytes} bytes exceeds the limit of ${maxRecordBytes}`);
+  }
+}

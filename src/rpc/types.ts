@@ -6,7 +6,7 @@ export interface OpaqueAuth {
   body: Buffer;
 }
 
-/** RFC 5531 section 14 authsys_parms (AUTH_SYS, historically AUTH_UNIX). */
+/** RFC 5531 appendix A authsys_parms (AUTH_SYS, historically AUTH_UNIX). */
 export interface AuthSysParams {
   stamp: number;
   machineName: string;
@@ -20,6 +20,8 @@ export interface RpcCallOptions {
   signal?: AbortSignal;
   /** Per-call deadline in milliseconds; overrides the client's default. */
   timeoutMs?: number;
+  /** The credential for this call only; overrides the client's default (e.g. the caller's AUTH_SYS uid). */
+  credential?: OpaqueAuth;
 }
 
 /** Something that can make an RPC call: a client over TCP or UDP, or an overlay stream. */
@@ -70,4 +72,11 @@ export interface RpcProgramVersion {
 export interface RpcProgram {
   program: number;
   versions: readonly RpcProgramVersion[];
+}
+
+/** Where the RPC layer reports what it drops or fails on; components get one injected. */
+export interface RpcLogger {
+  debug(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
 }

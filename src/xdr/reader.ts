@@ -6,14 +6,25 @@ export const XDR_UNIT = 4;
 /** The most an unbounded variable-length item may claim; callers pass tighter bounds. */
 const DEFAULT_MAX_LENGTH = 0xffffffff;
 
+/** 2^32, to assemble a hyper from two words without BigInt on the fast path. */
+const WORD_RANGE = 0x100000000;
+
+/** The high word of a uint64 below 2^53 is below 2^21. */
+const SAFE_HIGH_WORD_LIMIT = 0x200000;
+
 export function padLength(length: number): number {
   return (XDR_UNIT - (length % XDR_UNIT)) % XDR_UNIT;
 }
 
+/** One arm of a discriminated union (RFC 4506 section 4.15), chosen by the discriminant. */
+export type XdrUnionArms<T> = ReadonlyMap<number, (reader: XdrReader) => T>;
+
 /**
  * Reads XDR items from a Buffer window. Every read is bounds-checked against the window,
- * so a hostile length never reads past it; opaque data comes back as a zero-copy slice
- * of the underlying Buffer (READ/WRITE payloads are never copied here).
+ * so a hostile length never reads past it and every failure is an XdrError; opaque data
+ * comes back as a zero-copy slice of the underlying Buffer (READ/WRITE payloads are never
+ * copied here). The slices share memory with the input: a caller that keeps one beyond the
+ * life of the input buffer must not let the input be reused.
  */
 export class XdrReader {
   private readonly buffer: Buffer;
@@ -21,7 +32,7 @@ export class XdrReader {
   private readonly end: number;
 
   constructor(buffer: Buffer, start = 0, end = buffer.length) {
-    if (start < 0 || end > buffer.length || start > end) {
+    if (!(start >= 0 && end <= buffer.length && start <= end)) {
       throw new RangeError(`XdrReader window [${start}, ${end}) outside buffer of ${buffer.length}`);
     }
     this.buffer = buffer;
@@ -37,9 +48,11 @@ export class XdrReader {
     return this.end - this.position;
   }
 
+  /** Claims `bytes` bytes and returns where they start; the one place bounds are checked. */
   private need(bytes: number, what: string): number {
     const at = this.position;
-    if (bytes > this.end - at) {
+    // Written so NaN, negative and fractional counts fail too, not only long ones.
+    if (!(bytes >= 0 && bytes <= this.end - at) || bytes !== Math.floor(bytes)) {
       throw new XdrError('XDR_SHORT', `${what}: needs ${bytes} bytes at offset ${at}, ${this.end - at} left`);
     }
     this.position = at + bytes;
@@ -54,21 +67,34 @@ export class XdrReader {
     return this.buffer.readInt32BE(this.need(4, 'int32'));
   }
 
+  /** RFC 4506 section 4.5 unsigned hyper. */
   uint64(): bigint {
     return this.buffer.readBigUInt64BE(this.need(8, 'uint64'));
   }
 
+  /** RFC 4506 section 4.5 hyper. */
   int64(): bigint {
     return this.buffer.readBigInt64BE(this.need(8, 'int64'));
   }
 
-  /** A uint64 that the caller knows fits a double (sizes, offsets below 2^53). */
+  /** An unsigned hyper that must fit a double exactly (sizes, offsets below 2^53). */
   uint64Number(): number {
-    const value = this.uint64();
-    if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new XdrError('XDR_TOO_LONG', `uint64 ${value} exceeds 2^53`);
+    const at = this.need(8, 'uint64');
+    const high = this.buffer.readUInt32BE(at);
+    if (high >= SAFE_HIGH_WORD_LIMIT) {
+      throw new XdrError('XDR_TOO_LONG', `uint64 ${this.buffer.readBigUInt64BE(at)} exceeds 2^53`);
     }
-    return Number(value);
+    return high * WORD_RANGE + this.buffer.readUInt32BE(at + 4);
+  }
+
+  /** RFC 4506 section 4.6 float. */
+  float32(): number {
+    return this.buffer.readFloatBE(this.need(4, 'float'));
+  }
+
+  /** RFC 4506 section 4.7 double. */
+  float64(): number {
+    return this.buffer.readDoubleBE(this.need(8, 'double'));
   }
 
   bool(): boolean {
@@ -82,6 +108,18 @@ export class XdrReader {
     const value = this.int32();
     if (!members.has(value)) throw new XdrError('XDR_BAD_ENUM', `${what}: ${value} is not a member`);
     return value as T;
+  }
+
+  /**
+   * A discriminated union (RFC 4506 section 4.15): an int discriminant, then the arm it
+   * selects. A discriminant with no arm and no default is an XDR_BAD_ENUM.
+   */
+  union<T>(arms: XdrUnionArms<T>, what: string, defaultArm?: (reader: XdrReader, discriminant: number) => T): T {
+    const discriminant = this.int32();
+    const arm = arms.get(discriminant);
+    if (arm) return arm(this);
+    if (defaultArm) return defaultArm(this, discriminant);
+    throw new XdrError('XDR_BAD_ENUM', `${what}: no union arm for discriminant ${discriminant}`);
   }
 
   private padding(length: number): void {
@@ -110,10 +148,24 @@ export class XdrReader {
     return this.opaqueFixed(length);
   }
 
-  /** String (RFC 4506 section 4.11); NFS names are bytes on the wire, decoded as UTF-8. */
+  /**
+   * String (RFC 4506 section 4.11) decoded as UTF-8, invalid sequences replaced. NFS
+   * names are bytes on the wire: code that must round-trip arbitrary names reads opaque().
+   */
   string(maxLength = DEFAULT_MAX_LENGTH): string {
     const bytes = this.opaque(maxLength);
     return bytes.toString('utf8');
+  }
+
+  /** A string that must be valid UTF-8 (XDR_BAD_STRING otherwise). */
+  strictString(maxLength = DEFAULT_MAX_LENGTH): string {
+    const bytes = this.opaque(maxLength);
+    // TextDecoder with fatal rejects invalid sequences instead of substituting U+FFFD.
+    try {
+      return strictUtf8.decode(bytes);
+    } catch (error) {
+      throw new XdrError('XDR_BAD_STRING', `string of ${bytes.length} bytes is not valid UTF-8`, { cause: error });
+    }
   }
 
   /**
@@ -131,6 +183,16 @@ export class XdrReader {
     return items;
   }
 
+  /** Fixed-length array (RFC 4506 section 4.12) of `count` elements of at least four bytes. */
+  arrayFixed<T>(count: number, readElement: (reader: XdrReader) => T): T[] {
+    if (count * XDR_UNIT > this.remaining) {
+      throw new XdrError('XDR_SHORT', `array of ${count} cannot fit in ${this.remaining} bytes`);
+    }
+    const items: T[] = [];
+    for (let i = 0; i < count; i++) items.push(readElement(this));
+    return items;
+  }
+
   /** Optional data (RFC 4506 section 4.19): a bool then the item when present. */
   optional<T>(readElement: (reader: XdrReader) => T): T | undefined {
     return this.bool() ? readElement(this) : undefined;
@@ -138,7 +200,8 @@ export class XdrReader {
 
   /**
    * A linked list in the RFC 1813 style (entry3 *nextentry): a sequence of
-   * "value follows" bools, each followed by an element, ended by FALSE.
+   * "value follows" bools, each followed by an element, ended by FALSE. Each element
+   * costs at least its four-byte bool, so the buffer bounds the loop.
    */
   list<T>(readElement: (reader: XdrReader) => T, maxCount = DEFAULT_MAX_LENGTH): T[] {
     const items: T[] = [];
@@ -159,3 +222,5 @@ export class XdrReader {
     return this.buffer.subarray(at, this.end);
   }
 }
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -1,0 +1,32 @@
+import type { Command } from './commands/command.js';
+import { demoCommand } from './commands/demo.js';
+import { nfsdCommand } from './commands/nfsd.js';
+import { UsageError } from './errors.js';
+import type { CliIo } from './io.js';
+
+const commands: ReadonlyMap<string, Command> = new Map([
+  ['nfsd', nfsdCommand],
+  ['demo', demoCommand],
+]);
+
+function helpText(): string {
+  const width = Math.max(...[...commands.keys()].map((name) => name.length));
+  const lines = [...commands].map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return ['usage: row <command> [flags]', '', 'commands:', ...lines, '', "run 'row <command> --help' for its flags"].join('\n');
+}
+
+/** Runs `row` with argv (without node and script); returns the exit code. Tests call this directly. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout(helpText());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.get(name);
+  if (!command) throw new UsageError(`unknown command '${name}'\n${helpText()}`);
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(`usage: ${command.usage}`);
+    return 0;
+  }
+  return command.run(args, io);
+}

@@ -1,0 +1,9 @@
+import type { NfsCaller } from '../caller.js';
+import type { ExportCore } from '../export-core.js';
+
+/**
+ * One NFSv3 procedure over an export: decoded arguments in, the RFC 1813 result out.
+ * Operation failures are results (status + the procedure's failure body), never throws;
+ * a throw is a bug and becomes SYSTEM_ERR at the RPC layer.
+ */
+export type NfsProcedure<Args, Result> = (core: ExportCore, args: Args, caller: NfsCaller) => Promise<Result>;
