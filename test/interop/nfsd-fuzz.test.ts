@@ -16,7 +16,7 @@ import { XdrReader } from '../../src/xdr/index.js';
 import { AcceptStat, decodeReplyHeader, RpcTcpClient } from '../../src/rpc/index.js';
 import { MOUNT_PROGRAM, MOUNT_V3, MountClient, NFS_PROGRAM, NFS_V3, Nfs3Client, Nfsstat3, PMAP_PROGRAM, PMAP_V2, Mountstat3 } from '../../src/nfs/index.js';
 import { FuzzRandom, makeFuzzRecord, type FuzzTarget } from '../helpers/rpc-fuzz.js';
-import { startRowNfsd } from '../helpers/row-nfsd-process.js';
+import { startRowNfsd } from '../helpers/row-process.js';
 
 const TCP_RECORDS = 80_000;
 const UDP_RECORDS = 30_000;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createNetns } from '../helpers/netns.js';
 import { runGuest } from '../helpers/guest.js';
 import { posixResultNames, posixWorkload, verifyPosixWorkload } from '../helpers/posix-workload.js';
-import { startRowNfsd } from '../helpers/row-nfsd-process.js';
+import { startRowNfsd } from '../helpers/row-process.js';
 
 test('the kernel NFS client in a TCG guest runs the POSIX workload on row nfsd', { timeout: 300_000 }, async (t) => {
   const scratch = mkdtempSync(join(tmpdir(), 'rowboot-kernel-'));

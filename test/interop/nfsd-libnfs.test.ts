@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nfsCat, nfsCp, nfsLs, nfsUrlFor } from '../helpers/libnfs.js';
-import { startRowNfsd, type RowNfsdProcess } from '../helpers/row-nfsd-process.js';
+import { startRowNfsd, type RowNfsdProcess } from '../helpers/row-process.js';
 
 const SIZES = [0, 1, 8191, 1024 * 1024 + 3, 50 * 1024 * 1024];
 const DIRECTORY_ENTRIES = 2000;

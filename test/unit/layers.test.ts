@@ -14,7 +14,7 @@ const allowed: Record<string, readonly string[]> = {
   rpc: ['xdr'],
   nfs: ['xdr', 'rpc'],
   nfsd: ['xdr', 'rpc', 'nfs', 'metrics'],
-  rowfs: ['xdr', 'rpc', 'nfs', 'nfsd', 'metrics'],
+  rowfs: ['xdr', 'rpc', 'nfs', 'metrics'],
   cache: ['xdr', 'rpc', 'nfs', 'metrics'],
   'boot/dhcp': ['metrics'],
   'boot/tftp': ['metrics'],

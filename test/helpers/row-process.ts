@@ -1,6 +1,6 @@
 /**
- * Runs `row nfsd` as its own process (the compiled CLI), as a user would: fuzz tests,
- * interop tests and benchmarks talk to it over sockets and watch its memory by PID.
+ * Runs `row` servers (nfsd, proxy, gateway) as their own processes (the compiled CLI), as a user would:
+ * fuzz tests, interop tests and benchmarks talk to them over sockets and watch their memory by PID.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -39,10 +39,21 @@ export interface RowNfsdProcess {
 export async function startRowNfsd(options: RowNfsdOptions): Promise<RowNfsdProcess> {
   const host = options.host ?? '127.0.0.1';
   const args = [
-    rowEntry, 'nfsd', '--export', options.exportDir, '--listen', `${host}:${options.port ?? 0}`,
+    'nfsd', '--export', options.exportDir, '--listen', `${host}:${options.port ?? 0}`,
     '--state', options.stateDir, ...(options.readOnly ? ['--read-only'] : []),
   ];
-  const prefix = options.prefix ?? [];
+  const started = await startRowServer(args, host, options.prefix ?? []);
+  return { ...started, exportPath: /exporting (\S+)/.exec(started.output())?.[1] ?? options.exportDir };
+}
+
+export type RowServerProcess = Omit<RowNfsdProcess, 'exportPath'>;
+
+/**
+ * Starts any long-running `row` command (nfsd, proxy, gateway) and waits for its ready line,
+ * "... on HOST:PORT (tcp+udp ...", which every such command prints once it listens.
+ */
+export async function startRowServer(rowArgs: readonly string[], host: string, prefix: readonly string[] = []): Promise<RowServerProcess> {
+  const args = [rowEntry, ...rowArgs];
   const command = prefix[0] ?? process.execPath;
   const commandArgs = prefix.length > 0 ? [...prefix.slice(1), process.execPath, ...args] : args;
   const child: ChildProcess = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,10 +62,10 @@ export async function startRowNfsd(options: RowNfsdOptions): Promise<RowNfsdProc
   child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const exited = new Promise<number | string>((done) => child.on('exit', (code, signal) => done(code ?? signal ?? 'unknown')));
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`cannot start row nfsd: ${command}`);
+  if (pid === undefined) throw new Error(`cannot start row ${rowArgs[0]}: ${command}`);
 
   const port = await new Promise<number>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`row nfsd did not report ready in ${READY_TIMEOUT_MS} ms:\n${text}`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(() => fail(new Error(`row ${rowArgs[0]} did not report ready in ${READY_TIMEOUT_MS} ms:\n${text}`)), READY_TIMEOUT_MS);
     const check = () => {
       const match = / on (\S+):(\d+) \(tcp\+udp/.exec(text);
       if (match) {
@@ -65,10 +76,9 @@ export async function startRowNfsd(options: RowNfsdOptions): Promise<RowNfsdProc
     child.stdout?.on('data', check);
     void exited.then((code) => {
       clearTimeout(timer);
-      fail(new Error(`row nfsd exited (${code}) before it was ready:\n${text}`));
+      fail(new Error(`row ${rowArgs[0]} exited (${code}) before it was ready:\n${text}`));
     });
   });
-  const exportPath = /exporting (\S+)/.exec(text)?.[1] ?? options.exportDir;
 
   const stop = async (): Promise<number | string> => {
     if (child.exitCode !== null || child.signalCode !== null) return exited;
@@ -83,7 +93,6 @@ export async function startRowNfsd(options: RowNfsdOptions): Promise<RowNfsdProc
   return {
     host,
     port,
-    exportPath,
     pid,
     rssBytes: () => {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
