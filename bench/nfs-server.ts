@@ -7,12 +7,11 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RpcTcpClient, authSysCredential } from '../src/rpc/index.js';
-import { MountClient, Mountstat3, Nfs3Client, Nfsstat3, StableHow } from '../src/nfs/index.js';
 import { createNetns } from '../test/helpers/netns.js';
 import { startGanesha } from '../test/helpers/ganesha.js';
 import { startRowNfsd } from '../test/helpers/row-process.js';
 import { measureConcurrent, type BenchRow } from './measure.js';
+import { createFile, ok, openNfsSession, readSequential, writeSequential, type NfsEndpoint } from './nfs-session.js';
 
 const FILE_BYTES = 256 * 1024 * 1024;
 const IN_FLIGHT_TRANSFERS = 4;
@@ -21,14 +20,6 @@ const METADATA_SECONDS = 2;
 const KiB = 1024;
 const MiB = 1024 * 1024;
 
-interface ServerUnderTest {
-  name: string;
-  host: string;
-  nfsPort: number;
-  mountPort: number;
-  exportPath: string;
-}
-
 interface ServerFigures {
   readMBps: Map<number, number>;
   writeMBps: Map<number, number>;
@@ -36,64 +27,28 @@ interface ServerFigures {
   lookupOps: number;
 }
 
-function ok<T extends { status: number }>(result: T, what: string): Extract<T, { status: 0 }> {
-  if (result.status !== Nfsstat3.NFS3_OK) throw new Error(`${what}: status ${result.status}`);
-  return result as Extract<T, { status: 0 }>;
-}
-
-/** Runs `count` numbered steps with at most `width` outstanding, in order of issue. */
-async function windowed(count: number, width: number, step: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < count) await step(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, count) }, lane));
-}
-
-async function measureServer(server: ServerUnderTest, digest: string): Promise<ServerFigures> {
-  const credential = authSysCredential({ uid: 0, gid: 0 });
-  const mountRpc = new RpcTcpClient({ host: server.host, port: server.mountPort, credential });
-  const rpc = new RpcTcpClient({ host: server.host, port: server.nfsPort, credential, timeoutMs: 60_000 });
+async function measureServer(server: NfsEndpoint, digest: string): Promise<ServerFigures> {
+  const { nfs, root, close } = await openNfsSession(server);
   try {
-    const mount = await new MountClient(mountRpc).mnt(server.exportPath);
-    if (mount.status !== Mountstat3.MNT3_OK) throw new Error(`${server.name}: MNT failed ${mount.status}`);
-    const nfs = new Nfs3Client(rpc);
-    const root = mount.fhandle;
     const fsinfo = ok(await nfs.fsinfo({ fsroot: root }), 'FSINFO');
     const file = ok(await nfs.lookup({ what: { dir: root, name: 'read.bin' } }), 'LOOKUP').object;
-
     const readMBps = new Map<number, number>();
     const writeMBps = new Map<number, number>();
     for (const size of [32 * KiB, MiB]) {
       if (size > fsinfo.rtmax || size > fsinfo.wtmax) throw new Error(`${server.name}: rtmax ${fsinfo.rtmax} < ${size}`);
-      const blocks = FILE_BYTES / size;
-      const readOnce = async (check: boolean) => {
-        const parts: Buffer[] = new Array<Buffer>(blocks);
-        await windowed(blocks, IN_FLIGHT_TRANSFERS, async (index) => {
-          const read = ok(await nfs.read({ file, offset: index * size, count: size }), 'READ');
-          if (read.count !== size) throw new Error(`${server.name}: short read ${read.count}`);
-          if (check) parts[index] = read.data;
-        });
-        if (check) {
-          const hash = createHash('sha256');
-          for (const part of parts) hash.update(part);
-          if (hash.digest('hex') !== digest) throw new Error(`${server.name}: read data differs`);
-        }
-      };
-      await readOnce(true); // warm the page cache and prove the data is right
+      // The first pass warms the page cache and proves the data is right; the second is timed.
+      const parts = await readSequential(nfs, file, FILE_BYTES, size, IN_FLIGHT_TRANSFERS, true);
+      const hash = createHash('sha256');
+      for (const part of parts) hash.update(part);
+      if (hash.digest('hex') !== digest) throw new Error(`${server.name}: read data differs`);
       const readStart = performance.now();
-      await readOnce(false);
+      await readSequential(nfs, file, FILE_BYTES, size, IN_FLIGHT_TRANSFERS);
       readMBps.set(size, FILE_BYTES / 1e6 / ((performance.now() - readStart) / 1000));
 
       const name = `write-${server.name}-${size}.bin`;
-      const created = ok(await nfs.create({ where: { dir: root, name }, how: { mode: 'unchecked', attributes: { atime: { how: 'dont-change' }, mtime: { how: 'dont-change' } } } }), 'CREATE');
-      const target = created.obj ?? ok(await nfs.lookup({ what: { dir: root, name } }), 'LOOKUP').object;
-      const payload = Buffer.alloc(size, 0x5a);
+      const target = await createFile(nfs, root, name);
       const writeStart = performance.now();
-      await windowed(blocks, IN_FLIGHT_TRANSFERS, async (index) => {
-        ok(await nfs.write({ file: target, offset: index * size, count: size, stable: StableHow.UNSTABLE, data: payload }), 'WRITE');
-      });
-      ok(await nfs.commit({ file: target, offset: 0, count: 0 }), 'COMMIT');
+      await writeSequential(nfs, target, FILE_BYTES, Buffer.alloc(size, 0x5a), IN_FLIGHT_TRANSFERS);
       writeMBps.set(size, FILE_BYTES / 1e6 / ((performance.now() - writeStart) / 1000));
       ok(await nfs.remove({ object: { dir: root, name } }), 'REMOVE');
     }
@@ -106,8 +61,7 @@ async function measureServer(server: ServerUnderTest, digest: string): Promise<S
     });
     return { readMBps, writeMBps, getattrOps: getattr.perSecond, lookupOps: lookup.perSecond };
   } finally {
-    mountRpc.close();
-    rpc.close();
+    close();
   }
 }
 

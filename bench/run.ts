@@ -6,10 +6,12 @@ import { cpus, totalmem } from 'node:os';
 import { benchCodec } from './codec.js';
 import { formatRows, type BenchRow } from './measure.js';
 import { benchNfsServer } from './nfs-server.js';
+import { benchRowfsProxy } from './rowfs-proxy.js';
 
 const benches: Record<string, () => Promise<BenchRow[]> | BenchRow[]> = {
   codec: () => benchCodec(2),
   nfsd: () => benchNfsServer(),
+  proxy: () => benchRowfsProxy(),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,11 +1,13 @@
 import type { Command } from './commands/command.js';
 import { demoCommand } from './commands/demo.js';
 import { nfsdCommand } from './commands/nfsd.js';
+import { proxyCommand } from './commands/proxy.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
 const commands: ReadonlyMap<string, Command> = new Map([
   ['nfsd', nfsdCommand],
+  ['proxy', proxyCommand],
   ['demo', demoCommand],
 ]);
 

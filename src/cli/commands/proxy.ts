@@ -1,0 +1,120 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startMetricsEndpoint, type MetricsEndpoint } from '../../metrics/index.js';
+import { ExportFs } from '../../nfsd/index.js';
+import {
+  connectUpstream,
+  formatRowProxySummary,
+  parseUpstreamSpec,
+  rowProxyMetricFamilies,
+  startRowProxy,
+  type ConnectedUpstream,
+  type UpstreamExport,
+} from '../../rowfs/index.js';
+import { UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { parseListenAddress } from '../listen-address.js';
+import { parseFlags, requireFlag } from '../parse-flags.js';
+import type { Command } from './command.js';
+
+const usage =
+  'row proxy --main HOST:PORT:/export --listen HOST:PORT --state DIR (--shadow-dir DIR | --shadow HOST:PORT:/export) ' +
+  '[--block-size BYTES] [--metrics HOST:PORT] [--main-mount-port PORT] [--shadow-mount-port PORT] [--upstream-deadline SECONDS]';
+
+const MS_PER_SECOND = 1000;
+
+function optionalPort(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`${flag}: expected a port 1-65535, got '${value}'`);
+  return port;
+}
+
+function positiveNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`${flag}: expected a positive number, got '${value}'`);
+  return number;
+}
+
+async function connect(spec: string, flag: string, role: string, mountPort: number | undefined, deadlineMs: number | undefined): Promise<ConnectedUpstream> {
+  let address;
+  try {
+    address = parseUpstreamSpec(spec);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return await connectUpstream({ ...address, mountPort, role, deadlineMs });
+  } catch (error) {
+    const cause = (error as Error).cause instanceof Error ? `: ${((error as Error).cause as Error).message}` : '';
+    throw new UsageError(`${flag} ${spec}: ${(error as Error).message}${cause} (is the server up? give --${role}-mount-port if it has no portmapper)`, { cause: error });
+  }
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags(args, {
+    main: { type: 'string' },
+    listen: { type: 'string', default: '127.0.0.1:2049' },
+    state: { type: 'string' },
+    'shadow-dir': { type: 'string' },
+    shadow: { type: 'string' },
+    'block-size': { type: 'string' },
+    metrics: { type: 'string' },
+    'main-mount-port': { type: 'string' },
+    'shadow-mount-port': { type: 'string' },
+    'upstream-deadline': { type: 'string' },
+  }, usage);
+  const mainSpec = requireFlag(values.main, '--main', usage);
+  const stateDir = resolve(requireFlag(values.state, '--state', usage));
+  const listen = parseListenAddress(values.listen ?? '', '--listen');
+  if ((values['shadow-dir'] === undefined) === (values.shadow === undefined)) {
+    throw new UsageError(`give exactly one of --shadow-dir DIR (embedded shadow server) or --shadow HOST:PORT:/export\nusage: ${usage}`);
+  }
+  const blockSize = positiveNumber(values['block-size'], '--block-size');
+  const deadlineSeconds = positiveNumber(values['upstream-deadline'], '--upstream-deadline');
+  const deadlineMs = deadlineSeconds === undefined ? undefined : deadlineSeconds * MS_PER_SECOND;
+  const metricsAddress = values.metrics === undefined ? undefined : parseListenAddress(values.metrics, '--metrics');
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const main = await connect(mainSpec, '--main', 'main', optionalPort(values['main-mount-port'], '--main-mount-port'), deadlineMs);
+    closers.push(() => main.close());
+    let shadow: UpstreamExport;
+    if (values['shadow-dir'] !== undefined) {
+      const shadowDir = resolve(values['shadow-dir']);
+      mkdirSync(shadowDir, { recursive: true });
+      const exportFs = await ExportFs.open({ exportDir: shadowDir, stateDir: join(stateDir, 'shadow-nfsd') });
+      closers.push(async () => exportFs.close());
+      shadow = { backend: exportFs, rootFh: exportFs.rootHandle, exportPath: exportFs.exportPath, name: `shadow ${exportFs.exportPath} (embedded)` };
+    } else {
+      const remote = await connect(values.shadow ?? '', '--shadow', 'shadow', optionalPort(values['shadow-mount-port'], '--shadow-mount-port'), deadlineMs);
+      closers.push(() => remote.close());
+      shadow = remote;
+    }
+    let proxy;
+    try {
+      proxy = await startRowProxy({ listenHost: listen.host, listenPort: listen.port, main, shadow, stateDir, blockSize });
+    } catch (error) {
+      throw new UsageError(`cannot start the proxy on ${values.listen}: ${(error as Error).message}`, { cause: error });
+    }
+    closers.push(() => proxy.close());
+    let endpoint: MetricsEndpoint | undefined;
+    if (metricsAddress) {
+      const snapshot = proxy;
+      endpoint = await startMetricsEndpoint(metricsAddress.host, metricsAddress.port, [() => rowProxyMetricFamilies(snapshot.metrics())]);
+      closers.push(() => endpoint?.close() ?? Promise.resolve());
+      io.stdout(`row proxy: metrics at http://${metricsAddress.host}:${endpoint.port}/metrics (and /metrics.json)`);
+    }
+    io.stdout(`row proxy: ${main.name} -> ${shadow.name}; clients mount ${main.exportPath} on ${listen.host}:${proxy.port} (tcp+udp; NFS v3, MOUNT v3, portmap v2)`);
+    io.stdout(`mount with: mount -t nfs -o vers=3,tcp,nolock,noacl,port=${proxy.port},mountport=${proxy.port} ${listen.host}:${main.exportPath} /mnt`);
+    await new Promise<void>((done) => io.stopSignal.addEventListener('abort', () => done(), { once: true }));
+    for (const line of formatRowProxySummary(proxy.metrics())) io.stdout(`row proxy: ${line}`);
+    return 0;
+  } finally {
+    for (const close of closers.reverse()) await close().catch((error: unknown) => io.stderr(`row proxy: while stopping: ${(error as Error).message}`));
+  }
+}
+
+export const proxyCommand: Command = { summary: 'redirect-on-write NFSv3 proxy over a read-only image server', usage, run };
