@@ -33,6 +33,7 @@ export * from './nfs3/pathconf.js';
 export * from './nfs3/commit.js';
 export * from './mount/codecs.js';
 export * from './portmap/codecs.js';
+export { createPortmapProgram } from './portmap/local-program.js';
 
 export { Nfs3Client } from './nfs3-client.js';
 export { MountClient } from './mount-client.js';

@@ -1,27 +1,16 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import type { XdrReader, XdrWriter } from '../xdr/index.js';
-import { AUTH_NONE } from './auth.js';
-import { CallTable, type PendingCall } from './call-table.js';
+import type { PendingCall } from './call-table.js';
+import { RpcClientBase, type RpcClientOptions } from './client-base.js';
 import { DEFAULT_MAX_RECORD_BYTES } from './constants.js';
 import { RpcConnectionError, RpcTimeoutError, type RpcError } from './errors.js';
-import { silentRpcLogger } from './logger.js';
 import { RecordDecoder } from './record-marking.js';
 import { BatchedSocketWriter } from './socket-write.js';
-import type { OpaqueAuth, RpcCallOptions, RpcCaller, RpcLogger } from './types.js';
 
-export interface RpcTcpClientOptions {
-  host: string;
-  port: number;
-  /** Default credential of every call (AUTH_NONE unless given); RpcCallOptions.credential overrides. */
-  credential?: OpaqueAuth;
-  /** Default per-call deadline. Default 30 s. */
-  timeoutMs?: number;
+export interface RpcTcpClientOptions extends RpcClientOptions {
   /** Largest reply record accepted; a bigger one closes the connection. Default 1 MiB + 64 KiB. */
   maxRecordBytes?: number;
   /** Re-connect and re-send after a lost connection. Default true. */
   reconnect?: boolean;
-  localAddress?: string;
-  logger?: RpcLogger;
 }
 
 /** Backoff between connection attempts while calls wait: 50 ms doubling to 2 s. */
@@ -46,17 +35,10 @@ type State = 'idle' | 'connecting' | 'connected' | 'closed';
  * the call settles. connect() is optional (calls connect on demand); close() is needed
  * to let the process exit.
  */
-export class RpcTcpClient implements RpcCaller {
+export class RpcTcpClient extends RpcClientBase {
   readonly counters = { connects: 0, connectFailures: 0, connectionsLost: 0, resentCalls: 0 };
-  private readonly host: string;
-  private readonly port: number;
-  private readonly credential: OpaqueAuth;
-  private readonly timeoutMs: number;
   private readonly maxRecordBytes: number;
   private readonly reconnect: boolean;
-  private readonly localAddress: string | undefined;
-  private readonly logger: RpcLogger;
-  private readonly table: CallTable;
   private state: State = 'idle';
   private socket: Socket | undefined;
   private writer: BatchedSocketWriter | undefined;
@@ -68,31 +50,17 @@ export class RpcTcpClient implements RpcCaller {
   private lastConnectError: unknown;
 
   constructor(options: RpcTcpClientOptions) {
-    this.host = options.host;
-    this.port = options.port;
-    this.credential = options.credential ?? AUTH_NONE;
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    super(options, true);
     this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.reconnect = options.reconnect ?? true;
-    this.localAddress = options.localAddress;
-    this.logger = options.logger ?? silentRpcLogger;
-    this.table = new CallTable({
-      removed: (call) => this.onCallRemoved(call),
-      timeoutError: (call) => this.timeoutError(call),
-    });
   }
 
   get connected(): boolean {
     return this.state === 'connected';
   }
 
-  /** Calls waiting for a reply or a connection. */
-  get pendingCalls(): number {
-    return this.table.size;
-  }
-
-  get unmatchedReplies(): number {
-    return this.table.unmatchedReplies;
+  protected override get closed(): boolean {
+    return this.state === 'closed';
   }
 
   /** Opens the connection now (one attempt); rejects with RpcConnectionError if it fails. */
@@ -107,27 +75,6 @@ export class RpcTcpClient implements RpcCaller {
         this.openSocket();
       }
     });
-  }
-
-  call<T>(
-    program: number,
-    version: number,
-    procedure: number,
-    encodeArgs: (writer: XdrWriter) => void,
-    decodeResult: (reader: XdrReader) => T,
-    options?: RpcCallOptions,
-  ): Promise<T> {
-    if (this.state === 'closed') return Promise.reject(new RpcConnectionError('client is closed'));
-    const { call, promise } = this.table.start(
-      true,
-      { program, version, procedure, credential: options?.credential ?? this.credential },
-      encodeArgs,
-      decodeResult,
-      options?.timeoutMs ?? this.timeoutMs,
-      options?.signal,
-    );
-    if (call) this.transmit(call);
-    return promise;
   }
 
   /** Fails every pending call with RpcConnectionError and closes the connection. */
@@ -151,7 +98,12 @@ export class RpcTcpClient implements RpcCaller {
     }
   }
 
-  private transmit(call: PendingCall): void {
+  /** Calls are encoded at once: one waiting for the connection is queued by transmit(). */
+  protected override opening(): undefined {
+    return undefined;
+  }
+
+  protected override transmit(call: PendingCall): void {
     if (this.state === 'connected' && this.socket !== undefined && this.writer !== undefined) {
       call.sentOn = this.socket;
       this.writer.write(call.message);
@@ -267,7 +219,7 @@ export class RpcTcpClient implements RpcCaller {
     for (const waiter of waiters) waiter.reject(error);
   }
 
-  private onCallRemoved(call: PendingCall): void {
+  protected override onCallRemoved(call: PendingCall): void {
     if (call.sentOn !== undefined) return;
     const index = this.queue.indexOf(call);
     if (index >= 0) this.queue.splice(index, 1);
@@ -277,7 +229,7 @@ export class RpcTcpClient implements RpcCaller {
     }
   }
 
-  private timeoutError(call: PendingCall): RpcError {
+  protected override timeoutError(call: PendingCall): RpcError {
     if (call.sentOn === undefined && this.lastConnectError !== undefined) {
       return new RpcConnectionError(`no connection to ${this.host}:${this.port} before the call's deadline`, {
         cause: this.lastConnectError,

@@ -1,24 +1,14 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import type { XdrReader, XdrWriter } from '../xdr/index.js';
-import { AUTH_NONE } from './auth.js';
-import { CallTable, type PendingCall } from './call-table.js';
-import { RpcConnectionError, RpcTimeoutError } from './errors.js';
-import { silentRpcLogger } from './logger.js';
-import type { OpaqueAuth, RpcCallOptions, RpcCaller, RpcLogger } from './types.js';
+import type { PendingCall } from './call-table.js';
+import { RpcClientBase, type RpcClientOptions } from './client-base.js';
+import { RpcConnectionError, RpcTimeoutError, type RpcError } from './errors.js';
 
-export interface RpcUdpClientOptions {
-  host: string;
-  port: number;
-  credential?: OpaqueAuth;
-  /** Default per-call deadline, retransmissions included. Default 30 s. */
-  timeoutMs?: number;
+export interface RpcUdpClientOptions extends RpcClientOptions {
   /** First retransmission interval; it doubles after each one. Default 1 s. */
   retransmitMs?: number;
   /** Cap of the retransmission interval. Default 8 s. */
   maxRetransmitMs?: number;
-  localAddress?: string;
-  logger?: RpcLogger;
 }
 
 /**
@@ -28,53 +18,34 @@ export interface RpcUdpClientOptions {
  * are taken as replies. A server's duplicate-request cache makes the retransmissions of
  * a non-idempotent call safe; without one, a retransmitted call may run twice.
  */
-export class RpcUdpClient implements RpcCaller {
+export class RpcUdpClient extends RpcClientBase {
   readonly counters = { sent: 0, retransmits: 0, strayDatagrams: 0 };
-  private readonly host: string;
-  private readonly port: number;
-  private readonly credential: OpaqueAuth;
-  private readonly timeoutMs: number;
   private readonly retransmitMs: number;
   private readonly maxRetransmitMs: number;
-  private readonly localAddress: string | undefined;
-  private readonly logger: RpcLogger;
-  private readonly table: CallTable;
   private socket: UdpSocket | undefined;
   private remoteAddress = '';
-  private opening: Promise<void> | undefined;
-  private closed = false;
+  private openingSocket: Promise<void> | undefined;
+  protected override closed = false;
 
   constructor(options: RpcUdpClientOptions) {
-    this.host = options.host;
-    this.port = options.port;
-    this.credential = options.credential ?? AUTH_NONE;
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    super(options, false);
     this.retransmitMs = options.retransmitMs ?? 1000;
     this.maxRetransmitMs = options.maxRetransmitMs ?? 8000;
-    this.localAddress = options.localAddress;
-    this.logger = options.logger ?? silentRpcLogger;
-    this.table = new CallTable({
-      removed: (call) => clearTimeout(call.retransmitTimer),
-      timeoutError: (call) => new RpcTimeoutError(`RPC call ${call.xid} to ${this.host}:${this.port} (UDP) timed out`),
-    });
-  }
-
-  get pendingCalls(): number {
-    return this.table.size;
-  }
-
-  get unmatchedReplies(): number {
-    return this.table.unmatchedReplies;
   }
 
   /** Resolves the server address and binds the local socket; calls do this on demand. */
   connect(): Promise<void> {
     if (this.closed) return Promise.reject(new RpcConnectionError('client is closed'));
-    this.opening ??= this.open().catch((error: unknown) => {
-      this.opening = undefined;
+    this.openingSocket ??= this.open().catch((error: unknown) => {
+      this.openingSocket = undefined;
       throw new RpcConnectionError(`cannot open a UDP socket for ${this.host}:${this.port}`, { cause: error });
     });
-    return this.opening;
+    return this.openingSocket;
+  }
+
+  /** A call is encoded once the socket is bound (the xid and deadline start then). */
+  protected override opening(): Promise<void> | undefined {
+    return this.socket ? undefined : this.connect();
   }
 
   private async open(): Promise<void> {
@@ -97,33 +68,6 @@ export class RpcUdpClient implements RpcCaller {
     this.socket = socket;
   }
 
-  call<T>(
-    program: number,
-    version: number,
-    procedure: number,
-    encodeArgs: (writer: XdrWriter) => void,
-    decodeResult: (reader: XdrReader) => T,
-    options?: RpcCallOptions,
-  ): Promise<T> {
-    if (this.closed) return Promise.reject(new RpcConnectionError('client is closed'));
-    if (!this.socket) {
-      return this.connect().then(() => this.call(program, version, procedure, encodeArgs, decodeResult, options));
-    }
-    const { call, promise } = this.table.start(
-      false,
-      { program, version, procedure, credential: options?.credential ?? this.credential },
-      encodeArgs,
-      decodeResult,
-      options?.timeoutMs ?? this.timeoutMs,
-      options?.signal,
-    );
-    if (call) {
-      call.retransmitMs = this.retransmitMs;
-      this.send(call);
-    }
-    return promise;
-  }
-
   /** Fails every pending call with RpcConnectionError and closes the socket. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -132,6 +76,19 @@ export class RpcUdpClient implements RpcCaller {
     const socket = this.socket;
     this.socket = undefined;
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  protected override transmit(call: PendingCall): void {
+    call.retransmitMs = this.retransmitMs;
+    this.send(call);
+  }
+
+  protected override onCallRemoved(call: PendingCall): void {
+    clearTimeout(call.retransmitTimer);
+  }
+
+  protected override timeoutError(call: PendingCall): RpcError {
+    return new RpcTimeoutError(`RPC call ${call.xid} to ${this.host}:${this.port} (UDP) timed out`);
   }
 
   private send(call: PendingCall): void {

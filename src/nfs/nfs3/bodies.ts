@@ -1,6 +1,6 @@
-/** Result bodies several procedures share (RFC 1813 sections 3.3.8-3.3.13). */
+/** Result bodies several procedures share (RFC 1813 section 3.3). */
 import type { XdrReader, XdrWriter } from '../../xdr/index.js';
-import type { DirWccResFail, NewObjectResOk, PostOpAttr } from '../types.js';
+import type { DirWccResFail, NewObjectResOk, PostOpAttr, WccData } from '../types.js';
 import {
   decodePostOpAttr,
   decodePostOpFh3,
@@ -40,4 +40,22 @@ export function encodeObjAttributes(w: XdrWriter, body: { objAttributes: PostOpA
 
 export function decodeObjAttributes(r: XdrReader): { objAttributes: PostOpAttr } {
   return { objAttributes: decodePostOpAttr(r) };
+}
+
+/** The dir_attributes-only failure body (LOOKUP, READDIR, READDIRPLUS). */
+export function encodeDirAttributes(w: XdrWriter, body: { dirAttributes: PostOpAttr }): void {
+  encodePostOpAttr(w, body.dirAttributes);
+}
+
+export function decodeDirAttributes(r: XdrReader): { dirAttributes: PostOpAttr } {
+  return { dirAttributes: decodePostOpAttr(r) };
+}
+
+/** The file_wcc-only failure body (WRITE, COMMIT). */
+export function encodeFileWcc(w: XdrWriter, body: { fileWcc: WccData }): void {
+  encodeWccData(w, body.fileWcc);
+}
+
+export function decodeFileWcc(r: XdrReader): { fileWcc: WccData } {
+  return { fileWcc: decodeWccData(r) };
 }

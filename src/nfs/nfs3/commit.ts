@@ -1,6 +1,7 @@
 /** COMMIT (RFC 1813 section 3.3.21): make earlier UNSTABLE writes durable. */
 import type { XdrReader, XdrWriter } from '../../xdr/index.js';
-import type { CommitArgs, CommitResFail, CommitResOk, CommitResult } from '../types.js';
+import type { CommitArgs, CommitResOk, CommitResult } from '../types.js';
+import { decodeFileWcc, encodeFileWcc } from './bodies.js';
 import {
   decodeFh3,
   decodeNfs3Result,
@@ -37,18 +38,10 @@ function decodeOk(r: XdrReader): CommitResOk {
   return { fileWcc, verf };
 }
 
-function encodeFail(w: XdrWriter, fail: CommitResFail): void {
-  encodeWccData(w, fail.fileWcc);
-}
-
-function decodeFail(r: XdrReader): CommitResFail {
-  return { fileWcc: decodeWccData(r) };
-}
-
 export function encodeCommitResult(w: XdrWriter, result: CommitResult): void {
-  encodeNfs3Result(w, result, encodeOk, encodeFail);
+  encodeNfs3Result(w, result, encodeOk, encodeFileWcc);
 }
 
 export function decodeCommitResult(r: XdrReader): CommitResult {
-  return decodeNfs3Result(r, decodeOk, decodeFail);
+  return decodeNfs3Result(r, decodeOk, decodeFileWcc);
 }

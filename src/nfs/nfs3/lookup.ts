@@ -1,6 +1,7 @@
 /** LOOKUP (RFC 1813 section 3.3.3): a name in a directory to a file handle. */
 import type { XdrReader, XdrWriter } from '../../xdr/index.js';
-import type { LookupArgs, LookupResFail, LookupResOk, LookupResult } from '../types.js';
+import type { LookupArgs, LookupResOk, LookupResult } from '../types.js';
+import { decodeDirAttributes, encodeDirAttributes } from './bodies.js';
 import {
   decodeDirOpArgs3,
   decodeFh3,
@@ -33,18 +34,10 @@ function decodeOk(r: XdrReader): LookupResOk {
   return { object, objAttributes, dirAttributes };
 }
 
-function encodeFail(w: XdrWriter, fail: LookupResFail): void {
-  encodePostOpAttr(w, fail.dirAttributes);
-}
-
-function decodeFail(r: XdrReader): LookupResFail {
-  return { dirAttributes: decodePostOpAttr(r) };
-}
-
 export function encodeLookupResult(w: XdrWriter, result: LookupResult): void {
-  encodeNfs3Result(w, result, encodeOk, encodeFail);
+  encodeNfs3Result(w, result, encodeOk, encodeDirAttributes);
 }
 
 export function decodeLookupResult(r: XdrReader): LookupResult {
-  return decodeNfs3Result(r, decodeOk, decodeFail);
+  return decodeNfs3Result(r, decodeOk, decodeDirAttributes);
 }

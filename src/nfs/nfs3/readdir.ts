@@ -1,7 +1,8 @@
 /** READDIR (RFC 1813 section 3.3.16): directory entries from a cookie on. */
 import type { XdrReader, XdrWriter } from '../../xdr/index.js';
 import { NFS3_MAX_DIR_ENTRIES } from '../limits.js';
-import type { Entry3, ReaddirArgs, ReaddirResFail, ReaddirResOk, ReaddirResult } from '../types.js';
+import type { Entry3, ReaddirArgs, ReaddirResOk, ReaddirResult } from '../types.js';
+import { decodeDirAttributes, encodeDirAttributes } from './bodies.js';
 import {
   decodeFh3,
   decodeFilename3,
@@ -59,18 +60,10 @@ function decodeOk(r: XdrReader): ReaddirResOk {
   return { dirAttributes, cookieverf, entries, eof };
 }
 
-function encodeFail(w: XdrWriter, fail: ReaddirResFail): void {
-  encodePostOpAttr(w, fail.dirAttributes);
-}
-
-function decodeFail(r: XdrReader): ReaddirResFail {
-  return { dirAttributes: decodePostOpAttr(r) };
-}
-
 export function encodeReaddirResult(w: XdrWriter, result: ReaddirResult): void {
-  encodeNfs3Result(w, result, encodeOk, encodeFail);
+  encodeNfs3Result(w, result, encodeOk, encodeDirAttributes);
 }
 
 export function decodeReaddirResult(r: XdrReader): ReaddirResult {
-  return decodeNfs3Result(r, decodeOk, decodeFail);
+  return decodeNfs3Result(r, decodeOk, decodeDirAttributes);
 }

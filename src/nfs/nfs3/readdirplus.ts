@@ -1,13 +1,8 @@
 /** READDIRPLUS (RFC 1813 section 3.3.17): directory entries with attributes and handles. */
 import type { XdrReader, XdrWriter } from '../../xdr/index.js';
 import { NFS3_MAX_DIR_ENTRIES } from '../limits.js';
-import type {
-  EntryPlus3,
-  ReaddirplusArgs,
-  ReaddirplusResFail,
-  ReaddirplusResOk,
-  ReaddirplusResult,
-} from '../types.js';
+import type { EntryPlus3, ReaddirplusArgs, ReaddirplusResOk, ReaddirplusResult } from '../types.js';
+import { decodeDirAttributes, encodeDirAttributes } from './bodies.js';
 import {
   decodeFh3,
   decodeFilename3,
@@ -73,18 +68,10 @@ function decodeOk(r: XdrReader): ReaddirplusResOk {
   return { dirAttributes, cookieverf, entries, eof };
 }
 
-function encodeFail(w: XdrWriter, fail: ReaddirplusResFail): void {
-  encodePostOpAttr(w, fail.dirAttributes);
-}
-
-function decodeFail(r: XdrReader): ReaddirplusResFail {
-  return { dirAttributes: decodePostOpAttr(r) };
-}
-
 export function encodeReaddirplusResult(w: XdrWriter, result: ReaddirplusResult): void {
-  encodeNfs3Result(w, result, encodeOk, encodeFail);
+  encodeNfs3Result(w, result, encodeOk, encodeDirAttributes);
 }
 
 export function decodeReaddirplusResult(r: XdrReader): ReaddirplusResult {
-  return decodeNfs3Result(r, decodeOk, decodeFail);
+  return decodeNfs3Result(r, decodeOk, decodeDirAttributes);
 }

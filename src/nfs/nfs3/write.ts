@@ -1,6 +1,7 @@
 /** WRITE (RFC 1813 section 3.3.7): bytes into a regular file. */
 import type { XdrReader, XdrWriter } from '../../xdr/index.js';
-import type { WriteArgs, WriteResFail, WriteResOk, WriteResult } from '../types.js';
+import type { WriteArgs, WriteResOk, WriteResult } from '../types.js';
+import { decodeFileWcc, encodeFileWcc } from './bodies.js';
 import {
   checkDataCount,
   decodeData,
@@ -50,18 +51,10 @@ function decodeOk(r: XdrReader): WriteResOk {
   return { fileWcc, count, committed, verf };
 }
 
-function encodeFail(w: XdrWriter, fail: WriteResFail): void {
-  encodeWccData(w, fail.fileWcc);
-}
-
-function decodeFail(r: XdrReader): WriteResFail {
-  return { fileWcc: decodeWccData(r) };
-}
-
 export function encodeWriteResult(w: XdrWriter, result: WriteResult): void {
-  encodeNfs3Result(w, result, encodeOk, encodeFail);
+  encodeNfs3Result(w, result, encodeOk, encodeFileWcc);
 }
 
 export function decodeWriteResult(r: XdrReader): WriteResult {
-  return decodeNfs3Result(r, decodeOk, decodeFail);
+  return decodeNfs3Result(r, decodeOk, decodeFileWcc);
 }

@@ -1,13 +1,13 @@
 import type { BigIntStats } from 'node:fs';
 import { closeSync, constants as fsConstants, fstatSync, lutimesSync, openSync, truncateSync } from 'node:fs';
 import { NfsStatusError, Nfsstat3 } from '../../nfs/index.js';
-import type { CreateArgs, CreateResult } from '../../nfs/index.js';
+import type { CreateArgs, CreateResult, NewObjectResOk } from '../../nfs/index.js';
 import { isRegularMode } from '../attributes.js';
 import type { NfsCaller } from '../caller.js';
 import type { ExportCore, ResolvedNode } from '../export-core.js';
-import { checkName } from '../names.js';
 import { initializeNewObject } from '../sattr.js';
-import { newObjectResult } from './new-object.js';
+import { createInDirectory, newObjectResult } from './new-object.js';
+import type { OkResult } from './procedure.js';
 
 const { O_CREAT, O_EXCL, O_RDWR, O_NOFOLLOW } = fsConstants;
 const DEFAULT_FILE_MODE = 0o644;
@@ -30,53 +30,47 @@ function holdsVerifier(stats: BigIntStats, verf: Buffer): boolean {
   return isRegularMode(stats.mode) && stats.size === 0n && seconds(stats.mtimeNs) === mtime && seconds(stats.atimeNs) === atime;
 }
 
-/** CREATE (RFC 1813 section 3.3.8) in the UNCHECKED, GUARDED and EXCLUSIVE modes. */
-export async function create(core: ExportCore, args: CreateArgs, caller: NfsCaller): Promise<CreateResult> {
-  let dir: ResolvedNode | undefined;
-  try {
-    dir = await core.resolve(args.where.dir);
-    core.requireDirectory(dir);
-    const name = args.where.name;
-    checkName(name, 'create');
-    core.assertWritable();
-    const how = args.how;
-    const existing = core.child(dir, name);
-    if (existing !== undefined) {
-      if (how.mode === 'guarded') throw new NfsStatusError(Nfsstat3.NFS3ERR_EXIST);
-      if (how.mode === 'exclusive') {
-        if (!holdsVerifier(existing.stats, how.verf)) throw new NfsStatusError(Nfsstat3.NFS3ERR_EXIST);
-      } else {
-        // UNCHECKED on an existing file is open(O_CREAT) without O_EXCL: only a size (O_TRUNC) applies.
-        if (!isRegularMode(existing.stats.mode)) throw new NfsStatusError(Nfsstat3.NFS3ERR_EXIST);
-        if (how.attributes.size !== undefined) truncateSync(existing.path, how.attributes.size);
-      }
-      return newObjectResult(core, dir, name);
+function createFile(core: ExportCore, dir: ResolvedNode, name: string, args: CreateArgs, caller: NfsCaller): OkResult<NewObjectResOk> {
+  const how = args.how;
+  const existing = core.child(dir, name);
+  if (existing !== undefined) {
+    if (how.mode === 'guarded') throw new NfsStatusError(Nfsstat3.NFS3ERR_EXIST);
+    if (how.mode === 'exclusive') {
+      if (!holdsVerifier(existing.stats, how.verf)) throw new NfsStatusError(Nfsstat3.NFS3ERR_EXIST);
+    } else {
+      // UNCHECKED on an existing file is open(O_CREAT) without O_EXCL: only a size (O_TRUNC) applies.
+      if (!isRegularMode(existing.stats.mode)) throw new NfsStatusError(Nfsstat3.NFS3ERR_EXIST);
+      if (how.attributes.size !== undefined) truncateSync(existing.path, how.attributes.size);
     }
-    const path = `${dir.path}/${name}`;
-    const attrs = how.mode === 'exclusive' ? undefined : how.attributes;
-    const fd = openSync(path, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW, (attrs?.mode ?? DEFAULT_FILE_MODE) & PERMISSION_BITS);
-    let adopted = false;
-    try {
-      const stats = fstatSync(fd, { bigint: true });
-      initializeNewObject(path, stats, dir.stats, { mode: attrs?.mode ?? DEFAULT_FILE_MODE, attrs, caller, setOwner: core.setOwner });
-      if (how.mode === 'exclusive') {
-        const { mtime, atime } = verifierTimes(how.verf);
-        lutimesSync(path, atime, mtime);
-      }
-      const result = newObjectResult(core, dir, name);
-      // The client's next call is usually a WRITE: keep the descriptor for it.
-      if (result.obj !== undefined) {
-        const entry = core.table.byHandle(result.obj);
-        if (entry !== undefined) {
-          core.fds.adopt(entry.identity.fileid, fd, true);
-          adopted = true;
-        }
-      }
-      return result;
-    } finally {
-      if (!adopted) closeSync(fd);
-    }
-  } catch (error) {
-    return { status: core.statusOf(error), dirWcc: core.wcc(dir) };
+    return newObjectResult(core, dir, name);
   }
+  const path = `${dir.path}/${name}`;
+  const attrs = how.mode === 'exclusive' ? undefined : how.attributes;
+  const fd = openSync(path, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW, (attrs?.mode ?? DEFAULT_FILE_MODE) & PERMISSION_BITS);
+  let adopted = false;
+  try {
+    const stats = fstatSync(fd, { bigint: true });
+    initializeNewObject(path, stats, dir.stats, { mode: attrs?.mode ?? DEFAULT_FILE_MODE, attrs, caller, setOwner: core.setOwner });
+    if (how.mode === 'exclusive') {
+      const { mtime, atime } = verifierTimes(how.verf);
+      lutimesSync(path, atime, mtime);
+    }
+    const result = newObjectResult(core, dir, name);
+    // The client's next call is usually a WRITE: keep the descriptor for it.
+    if (result.obj !== undefined) {
+      const entry = core.table.byHandle(result.obj);
+      if (entry !== undefined) {
+        core.fds.adopt(entry.identity.fileid, fd, true);
+        adopted = true;
+      }
+    }
+    return result;
+  } finally {
+    if (!adopted) closeSync(fd);
+  }
+}
+
+/** CREATE (RFC 1813 section 3.3.8) in the UNCHECKED, GUARDED and EXCLUSIVE modes. */
+export function create(core: ExportCore, args: CreateArgs, caller: NfsCaller): Promise<CreateResult> {
+  return createInDirectory(core, args, caller, createFile);
 }

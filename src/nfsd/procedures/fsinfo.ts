@@ -1,5 +1,6 @@
 import { Fsf3, Nfsstat3 } from '../../nfs/index.js';
-import type { FsinfoArgs, FsinfoResult } from '../../nfs/index.js';
+import type { FsinfoArgs, FsinfoResOk, FsinfoResult } from '../../nfs/index.js';
+import type { NfsCaller } from '../caller.js';
 import type { ExportCore, ResolvedNode } from '../export-core.js';
 import {
   IO_MULTIPLE_BYTES,
@@ -11,30 +12,30 @@ import {
   WRITE_MAX_BYTES,
   WRITE_PREF_BYTES,
 } from '../limits.js';
+import { answerAbout } from './object-query.js';
+import type { OkResult } from './procedure.js';
+
+function fsinfoOf(core: ExportCore, node: ResolvedNode): OkResult<FsinfoResOk> {
+  return {
+    status: Nfsstat3.NFS3_OK,
+    objAttributes: core.fattr(node),
+    rtmax: READ_MAX_BYTES,
+    rtpref: READ_PREF_BYTES,
+    rtmult: IO_MULTIPLE_BYTES,
+    wtmax: WRITE_MAX_BYTES,
+    wtpref: WRITE_PREF_BYTES,
+    wtmult: IO_MULTIPLE_BYTES,
+    dtpref: READDIR_PREF_BYTES,
+    maxfilesize: MAX_FILE_SIZE,
+    timeDelta: { ...TIME_DELTA },
+    properties: Fsf3.LINK | Fsf3.SYMLINK | Fsf3.HOMOGENEOUS | Fsf3.CANSETTIME,
+  };
+}
 
 /**
  * FSINFO (RFC 1813 section 3.3.19). Hard links and symlinks work, every object shares
  * the same PATHCONF answers (HOMOGENEOUS), and SETATTR can set times (CANSETTIME).
  */
-export async function fsinfo(core: ExportCore, args: FsinfoArgs): Promise<FsinfoResult> {
-  let node: ResolvedNode | undefined;
-  try {
-    node = await core.resolve(args.fsroot);
-    return {
-      status: Nfsstat3.NFS3_OK,
-      objAttributes: core.fattr(node),
-      rtmax: READ_MAX_BYTES,
-      rtpref: READ_PREF_BYTES,
-      rtmult: IO_MULTIPLE_BYTES,
-      wtmax: WRITE_MAX_BYTES,
-      wtpref: WRITE_PREF_BYTES,
-      wtmult: IO_MULTIPLE_BYTES,
-      dtpref: READDIR_PREF_BYTES,
-      maxfilesize: MAX_FILE_SIZE,
-      timeDelta: { ...TIME_DELTA },
-      properties: Fsf3.LINK | Fsf3.SYMLINK | Fsf3.HOMOGENEOUS | Fsf3.CANSETTIME,
-    };
-  } catch (error) {
-    return { status: core.statusOf(error), objAttributes: node === undefined ? undefined : core.fattr(node) };
-  }
+export function fsinfo(core: ExportCore, args: FsinfoArgs, caller: NfsCaller): Promise<FsinfoResult> {
+  return answerAbout(core, args.fsroot, args, caller, fsinfoOf);
 }

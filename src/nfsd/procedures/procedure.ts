@@ -1,3 +1,4 @@
+import type { Nfsstat3 } from '../../nfs/index.js';
 import type { NfsCaller } from '../caller.js';
 import type { ExportCore } from '../export-core.js';
 
@@ -7,3 +8,6 @@ import type { ExportCore } from '../export-core.js';
  * a throw is a bug and becomes SYSTEM_ERR at the RPC layer.
  */
 export type NfsProcedure<Args, Result> = (core: ExportCore, args: Args, caller: NfsCaller) => Promise<Result>;
+
+/** The success arm of a result: NFS3_OK and the procedure's resok body. */
+export type OkResult<Ok> = { status: typeof Nfsstat3.NFS3_OK } & Ok;

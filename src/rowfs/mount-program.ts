@@ -1,0 +1,77 @@
+import {
+  decodeMntArgs,
+  decodeUmntArgs,
+  encodeMntResult,
+  encodeMountDumpResult,
+  encodeMountExportResult,
+  MOUNT_PROGRAM,
+  MOUNT_V3,
+  MountProc,
+  Mountstat3,
+} from '../nfs/index.js';
+import type { MountBody, MountResult } from '../nfs/index.js';
+import { AuthFlavor, nullProcedure } from '../rpc/index.js';
+import type { RpcProcedureHandler, RpcProgram, RpcResultEncoder } from '../rpc/index.js';
+import type { ProxyContext } from './proxy-context.js';
+
+/** RFC 1813 Appendix I: the flavors we accept; the Linux client wants AUTH_UNIX (AUTH_SYS) listed. */
+const AUTH_FLAVORS: readonly number[] = [AuthFlavor.AUTH_SYS, AuthFlavor.AUTH_NONE];
+const encodeNothing: RpcResultEncoder = () => {};
+
+function withoutTrailingSlashes(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  return trimmed === '' ? '/' : trimmed;
+}
+
+/**
+ * MOUNT version 3 (program 100005) of the proxy. MNT of the main export's path opens (or
+ * resumes) the caller's session and answers its root's virtual handle; any other path is
+ * NOENT. DUMP lists who mounted since start (advisory, in memory, as rmtab is).
+ */
+export function createRowMountProgram(ctx: ProxyContext): RpcProgram {
+  const exportPath = withoutTrailingSlashes(ctx.main.exportPath);
+  const mounts = new Map<string, MountBody>();
+  const mnt = (dirpath: string, key: string): MountResult => {
+    if (withoutTrailingSlashes(dirpath) !== exportPath) return { status: Mountstat3.MNT3ERR_NOENT };
+    const session = ctx.sessions.open(key);
+    return { status: Mountstat3.MNT3_OK, fhandle: ctx.codec.encode(session.id, session.rootVid), authFlavors: [...AUTH_FLAVORS] };
+  };
+  const procedures = new Map<number, RpcProcedureHandler>([
+    [MountProc.NULL, nullProcedure],
+    [
+      MountProc.MNT,
+      (reader, call) => {
+        const dirpath = decodeMntArgs(reader);
+        let result: MountResult;
+        try {
+          result = mnt(dirpath, ctx.sessionKeyOf(call));
+        } catch (error) {
+          ctx.logger.error('rowfs: MNT failed', { dirpath, error });
+          result = { status: Mountstat3.MNT3ERR_SERVERFAULT };
+        }
+        if (result.status === Mountstat3.MNT3_OK) mounts.set(`${call.remoteAddress} ${dirpath}`, { hostname: call.remoteAddress, directory: dirpath });
+        return (writer) => encodeMntResult(writer, result);
+      },
+    ],
+    [MountProc.DUMP, () => {
+      const list = [...mounts.values()];
+      return (writer) => encodeMountDumpResult(writer, list);
+    }],
+    [
+      MountProc.UMNT,
+      (reader, call) => {
+        mounts.delete(`${call.remoteAddress} ${decodeUmntArgs(reader)}`);
+        return encodeNothing;
+      },
+    ],
+    [
+      MountProc.UMNTALL,
+      (_reader, call) => {
+        for (const [key, body] of mounts) if (body.hostname === call.remoteAddress) mounts.delete(key);
+        return encodeNothing;
+      },
+    ],
+    [MountProc.EXPORT, () => (writer) => encodeMountExportResult(writer, [{ dir: exportPath, groups: [] }])],
+  ]);
+  return { program: MOUNT_PROGRAM, versions: [{ version: MOUNT_V3, procedures }] };
+}

@@ -1,0 +1,109 @@
+import { IpProto, MOUNT_PROGRAM, MOUNT_V3, NFS_PROGRAM, NFS_V3, PMAP_PROGRAM, PMAP_V2, createPortmapProgram } from '../nfs/index.js';
+import type { Mapping } from '../nfs/index.js';
+import { consoleRpcLogger, RpcServer } from '../rpc/index.js';
+import type { RpcCallContext, RpcLogger, RpcServerOptions } from '../rpc/index.js';
+import type { BackendCaller } from './backend.js';
+import type { UpstreamExport } from './connect-upstream.js';
+import { RowfsError } from './errors.js';
+import type { RowProxyMetrics } from './metrics.js';
+import { createRowMountProgram } from './mount-program.js';
+import { createRowNfsProgram } from './nfs-program.js';
+import { ProxyContext } from './proxy-context.js';
+
+export const DEFAULT_BLOCK_SIZE = 32 * 1024;
+const MIN_BLOCK_SIZE = 512;
+const MAX_BLOCK_SIZE = 1024 * 1024;
+const DEFAULT_MAX_CACHED_HANDLES = 500_000;
+/** Linux's nobody, for AUTH_NONE calls (as the Linux server's anonuid). */
+const NOBODY = 65534;
+
+export interface RowProxyOptions {
+  listenHost: string;
+  /** 0 picks a free port (the same number for TCP and UDP). */
+  listenPort: number;
+  /** The read-only image server; its export path is the MOUNT path clients use. */
+  main: UpstreamExport;
+  /** The writable server every change goes to (an in-process ExportFs or a remote server). */
+  shadow: UpstreamExport;
+  /** Where the session state (SQLite) and the handle key live. */
+  stateDir: string;
+  /** Presence-bitmap block size for new sessions (existing sessions keep theirs). Default 32 KiB. */
+  blockSize?: number;
+  /** Which session a call belongs to; default the client's IP address. */
+  sessionKeyOf?: (call: RpcCallContext) => string;
+  logger?: RpcLogger;
+  /** Handle-table rows kept in memory (the rest stay in SQLite). Default 500,000. */
+  maxCachedHandles?: number;
+  rpc?: Omit<RpcServerOptions, 'logger'>;
+}
+
+export interface RowProxy {
+  /** The port NFS, MOUNT and portmap answer on (TCP and UDP). */
+  readonly port: number;
+  /** Counts by procedure and destination (main / shadow / local), the paper's Figure 5. */
+  metrics(): RowProxyMetrics;
+  /** Stops listening and closes the state store; the upstreams belong to the caller. */
+  close(): Promise<void>;
+}
+
+export function defaultSessionKey(call: RpcCallContext): string {
+  return call.remoteAddress;
+}
+
+function callerOf(call: RpcCallContext): BackendCaller {
+  const auth = call.authSys;
+  if (auth === undefined) return { uid: NOBODY, gid: NOBODY, gids: [] };
+  return { uid: auth.uid, gid: auth.gid, gids: auth.gids };
+}
+
+function proxyMappings(port: number): Mapping[] {
+  return [IpProto.TCP, IpProto.UDP].flatMap((prot) => [
+    { prog: NFS_PROGRAM, vers: NFS_V3, prot, port },
+    { prog: MOUNT_PROGRAM, vers: MOUNT_V3, prot, port },
+    { prog: PMAP_PROGRAM, vers: PMAP_V2, prot, port },
+  ]);
+}
+
+/**
+ * Starts the ROW-FS proxy: NFSv3, MOUNT and portmap on one port over TCP and UDP. Clients
+ * mount the main export's path and see main's tree with their own changes (kept in the
+ * shadow and in the session state under `stateDir`); main is never written to.
+ */
+export async function startRowProxy(options: RowProxyOptions): Promise<RowProxy> {
+  const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
+  if (!Number.isInteger(blockSize) || blockSize < MIN_BLOCK_SIZE || blockSize > MAX_BLOCK_SIZE || blockSize % MIN_BLOCK_SIZE !== 0) {
+    throw new RowfsError(`block size must be a multiple of ${MIN_BLOCK_SIZE} between ${MIN_BLOCK_SIZE} and ${MAX_BLOCK_SIZE} bytes, got ${blockSize}`);
+  }
+  const logger = options.logger ?? consoleRpcLogger;
+  const ctx = new ProxyContext({
+    main: options.main,
+    shadow: options.shadow,
+    stateDir: options.stateDir,
+    blockSize,
+    logger,
+    sessionKeyOf: options.sessionKeyOf ?? defaultSessionKey,
+    maxCachedNodes: options.maxCachedHandles ?? DEFAULT_MAX_CACHED_HANDLES,
+    callerOf,
+  });
+  const server = new RpcServer({ ...options.rpc, logger });
+  server.addProgram(createRowNfsProgram(ctx));
+  server.addProgram(createRowMountProgram(ctx));
+  server.addProgram(createPortmapProgram(() => (server.port === undefined ? [] : proxyMappings(server.port))));
+  let port: number;
+  try {
+    ({ port } = await server.listen({ host: options.listenHost, port: options.listenPort }));
+  } catch (error) {
+    ctx.close();
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    metrics: () => ctx.metrics.snapshot({ sessions: ctx.sessions.count, cachedHandles: ctx.nodes.size }),
+    close: () =>
+      (closing ??= (async () => {
+        await server.close();
+        ctx.close();
+      })()),
+  };
+}
