@@ -11,7 +11,7 @@ APT_PACKAGES=(
   qemu-system-x86 ipxe-qemu             # the Linux kernel NFS client runs in a TCG guest
   busybox-static cpio kmod              # the guest's initramfs
   iproute2 nftables                     # namespaces, tap devices, bridges
-  radvd                                 # the minimal IPv6 RA that ends iPXE's 16 s IPv6 wait
+  radvd ndisc6                          # the minimal IPv6 RA that ends iPXE's 16 s IPv6 wait; rdisc6 checks it
   dnsmasq-base curl                     # reference DHCP/TFTP server and TFTP client for tests and benchmarks
 )
 
