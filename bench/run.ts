@@ -7,11 +7,13 @@ import { benchCodec } from './codec.js';
 import { formatRows, type BenchRow } from './measure.js';
 import { benchNfsServer } from './nfs-server.js';
 import { benchRowfsProxy } from './rowfs-proxy.js';
+import { benchRegistry } from './registry.js';
 
 const benches: Record<string, () => Promise<BenchRow[]> | BenchRow[]> = {
   codec: () => benchCodec(2),
   nfsd: () => benchNfsServer(),
   proxy: () => benchRowfsProxy(),
+  registry: () => benchRegistry(),
 };
 
 const wanted = process.argv.slice(2);

@@ -3,11 +3,13 @@
  * same file (the Debian kernel when .cache/kernel has it, else 8 MiB of random bytes).
  * dnsmasq serves TFTP on port 69 only, so both servers run inside one private network
  * namespace and curl runs there too, over its loopback. Runs alternate between the servers;
- * each figure is the median of the runs.
+ * each figure is the median of the runs. Lock-step TFTP is one round trip per block, so the
+ * rate follows scheduling latency and swings with other load on the machine; the servers' CPU
+ * time per block (from /proc, over all single-stream runs) is the steadier figure.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,7 +20,7 @@ import type { Netns } from '../test/helpers/netns.js';
 import { repoRoot } from '../test/helpers/repo-root.js';
 import type { BenchRow } from './measure.js';
 
-const RUNS = 7;
+const RUNS = 9;
 const CONCURRENT_CLIENTS = 4;
 const OUR_PORT = 24069;
 const DNSMASQ_PORT = 69;
@@ -31,10 +33,12 @@ interface Scenario {
   name: string;
   blksize: number;
   clients: number;
+  /** Also report each server's CPU time per block over this scenario's runs. */
+  cpu?: boolean;
 }
 
 const scenarios: Scenario[] = [
-  { name: 'TFTP kernel download, curl blksize 1468', blksize: 1468, clients: 1 },
+  { name: 'TFTP kernel download, curl blksize 1468', blksize: 1468, clients: 1, cpu: true },
   { name: 'TFTP kernel download, curl blksize 512', blksize: 512, clients: 1 },
   { name: `TFTP ${CONCURRENT_CLIENTS} concurrent downloads, blksize 1468`, blksize: 1468, clients: CONCURRENT_CLIENTS },
 ];
@@ -58,11 +62,11 @@ function prepareRoot(): { root: string; file: string; bytes: number } {
 async function download(ns: Netns, url: string, blksize: number, clients: number, bytes: number): Promise<number> {
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: clients }, () =>
-      ns.exec('curl', ['--silent', '--show-error', '--fail', '--output', '/dev/null', '--tftp-blksize', String(blksize), url], {
-        timeoutMs: 120_000,
-      }).then(({ stdout }) => stdout),
-    ),
+    Array.from({ length: clients }, async () => {
+      const args = ['--silent', '--show-error', '--fail', '--output', '/dev/null', '--write-out', '%{size_download}', '--tftp-blksize', String(blksize), url];
+      const { text } = await ns.exec('curl', args, { timeoutMs: 120_000 });
+      if (Number(text.trim()) !== bytes) throw new Error(`curl ${url}: got ${text.trim()} bytes, expected ${bytes}`);
+    }),
   );
   const seconds = (performance.now() - started) / 1000;
   return (bytes * clients) / MB / seconds;
@@ -129,6 +133,20 @@ function startOurs(ns: Netns, root: string): Promise<ChildProcess> {
   });
 }
 
+/** User + system CPU time of a process so far, in seconds (/proc/<pid>/stat fields 14 and 15). */
+function cpuSeconds(pid: number | undefined, ticksPerSecond: number): number {
+  if (pid === undefined) throw new Error('server process has no PID');
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 overall; the slice starts at field 3.
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+async function clockTicksPerSecond(): Promise<number> {
+  const { text } = await run('getconf', ['CLK_TCK']);
+  return Number(text.trim()) || 100;
+}
+
 async function dnsmasqVersion(): Promise<string> {
   const { text } = await run('dnsmasq', ['--version']);
   return /version (\S+)/.exec(text)?.[1] ?? '?';
@@ -136,6 +154,7 @@ async function dnsmasqVersion(): Promise<string> {
 
 export async function benchTftp(): Promise<BenchRow[]> {
   const baselineName = `dnsmasq ${await dnsmasqVersion()}`;
+  const ticksPerSecond = await clockTicksPerSecond();
   const { root, file, bytes } = prepareRoot();
   const ns = await createNetns({ prefix: 'rbht' });
   try {
@@ -151,14 +170,26 @@ export async function benchTftp(): Promise<BenchRow[]> {
         scenario.clients === 1 ? downloadOne(ns, url, scenario.blksize, bytes) : download(ns, url, scenario.blksize, scenario.clients, bytes);
       const ourRates: number[] = [];
       const theirRates: number[] = [];
+      let ourCpu = 0;
+      let theirCpu = 0;
+      const measureOurs = async (): Promise<void> => {
+        const before = cpuSeconds(ours.pid, ticksPerSecond);
+        ourRates.push(await measure(ourUrl));
+        ourCpu += cpuSeconds(ours.pid, ticksPerSecond) - before;
+      };
+      const measureTheirs = async (): Promise<void> => {
+        const before = cpuSeconds(dnsmasq.pid, ticksPerSecond);
+        theirRates.push(await measure(theirUrl));
+        theirCpu += cpuSeconds(dnsmasq.pid, ticksPerSecond) - before;
+      };
       for (let runIndex = 0; runIndex < RUNS; runIndex++) {
         // Alternate which server goes first so neither always meets a warmer cache.
         if (runIndex % 2 === 0) {
-          ourRates.push(await measure(ourUrl));
-          theirRates.push(await measure(theirUrl));
+          await measureOurs();
+          await measureTheirs();
         } else {
-          theirRates.push(await measure(theirUrl));
-          ourRates.push(await measure(ourUrl));
+          await measureTheirs();
+          await measureOurs();
         }
       }
       rows.push({
@@ -169,6 +200,17 @@ export async function benchTftp(): Promise<BenchRow[]> {
         baselineName,
         goal: '>= 0.9x',
       });
+      if (scenario.cpu) {
+        const blocks = RUNS * scenario.clients * (Math.floor(bytes / scenario.blksize) + 1);
+        rows.push({
+          name: `TFTP server CPU per block, blksize ${scenario.blksize}`,
+          unit: 'us',
+          rowboot: (ourCpu / blocks) * 1e6,
+          baseline: (theirCpu / blocks) * 1e6,
+          baselineName,
+          goal: 'lower is better',
+        });
+      }
     }
     return rows;
   } finally {

@@ -1,5 +1,6 @@
 import type { Command } from './commands/command.js';
 import { demoCommand } from './commands/demo.js';
+import { gatewayCommand } from './commands/gateway.js';
 import { nfsdCommand } from './commands/nfsd.js';
 import { proxyCommand } from './commands/proxy.js';
 import { UsageError } from './errors.js';
@@ -8,6 +9,7 @@ import type { CliIo } from './io.js';
 const commands: ReadonlyMap<string, Command> = new Map([
   ['nfsd', nfsdCommand],
   ['proxy', proxyCommand],
+  ['gateway', gatewayCommand],
   ['demo', demoCommand],
 ]);
 

@@ -101,8 +101,8 @@ async function copyUp(scope: CallScope, node: VNode, truncateTo: number | undefi
     ROOT_BACKEND_CALLER,
   );
   if (sized.status !== Nfsstat3.NFS3_OK) throw new NfsStatusError(sized.status);
-  // Durable: an acknowledged stable write to the copy must not outlive the record of the copy.
-  scope.ctx.store.durably(() => scope.ctx.nodes.setShadow(node, fh, limit));
+  // An ordinary commit: a stable write to the copy syncs it first (StateStore.syncIfDirty).
+  scope.ctx.store.transaction(() => scope.ctx.nodes.setShadow(node, fh, limit));
   return fh;
 }
 

@@ -6,11 +6,14 @@ import { isDotName } from './names.js';
 import { lookupChild } from './namespace.js';
 import type { VNode } from './node.js';
 
-/** One name of a merged directory listing. */
+/**
+ * One name of a merged directory listing. The object is kept by vid, not by node: a
+ * listing outlives calls, and the handle table may drop and reload a node meanwhile.
+ */
 export interface ListedEntry {
   name: string;
-  node: VNode;
-  /** main's attributes from the listing, for objects that live only on main. */
+  vid: number;
+  /** main's attributes from the listing, for objects that lived only on main when it was built. */
   mainAttrs: Fattr3 | undefined;
 }
 
@@ -22,7 +25,7 @@ export interface DirListing {
 
 /** How long a merged listing serves READDIR pages before it is rebuilt (the proxy's own changes drop it at once). */
 const LISTING_TTL_MS = 30_000;
-const MAX_LISTINGS = 64;
+const MAX_LISTINGS = 16;
 /** READDIRPLUS sizes for reading main's directories: large pages, few round trips. */
 const MAIN_DIRCOUNT = 64 * 1024;
 const MAIN_MAXCOUNT = 512 * 1024;
@@ -97,12 +100,12 @@ async function buildListing(scope: CallScope, dir: VNode): Promise<DirListing> {
   }
   for (const [name, vid] of session.overlayIn(dir.vid) ?? []) {
     const node = nodes.get(vid);
-    if (node !== undefined && !node.dead) byName.set(name, { name, node, mainAttrs: undefined });
+    if (node !== undefined && !node.dead) byName.set(name, { name, vid, mainAttrs: undefined });
   }
   for (const node of nodes.childrenOf(session.id, dir.vid)) {
     if (node.vid === dir.vid || byName.has(node.name)) continue;
     const main = node.shadowFh === undefined ? mainByName.get(node.name)?.nameAttributes : undefined;
-    byName.set(node.name, { name: node.name, node, mainAttrs: main });
+    byName.set(node.name, { name: node.name, vid: node.vid, mainAttrs: main });
   }
   const unseen = [...mainByName.values()].filter((entry) => !byName.has(entry.name));
   const needLookup: string[] = [];
@@ -122,15 +125,15 @@ async function buildListing(scope: CallScope, dir: VNode): Promise<DirListing> {
         mainLimit: 0,
       });
       noteMainAttrs(node, entry.nameAttributes);
-      byName.set(entry.name, { name: entry.name, node, mainAttrs: entry.nameAttributes });
+      byName.set(entry.name, { name: entry.name, vid: node.vid, mainAttrs: entry.nameAttributes });
     }
   });
   // A server may leave out handles or attributes in READDIRPLUS (RFC 1813 section 3.3.17): LOOKUP those.
   for (const name of needLookup) {
     const found = await lookupChild(scope, dir, name);
-    if (found !== undefined && !byName.has(name)) byName.set(name, { name, node: found.node, mainAttrs: found.attrs });
+    if (found !== undefined && !byName.has(name)) byName.set(name, { name, vid: found.node.vid, mainAttrs: found.attrs });
   }
-  const entries = [...byName.values()].sort((a, b) => a.node.vid - b.node.vid);
+  const entries = [...byName.values()].sort((a, b) => a.vid - b.vid);
   return { entries, built: performance.now() };
 }
 
@@ -149,7 +152,7 @@ export function indexAfter(entries: readonly ListedEntry[], cookie: bigint): num
   let high = entries.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (BigInt((entries[middle] as ListedEntry).node.vid) <= cookie) low = middle + 1;
+    if (BigInt((entries[middle] as ListedEntry).vid) <= cookie) low = middle + 1;
     else high = middle;
   }
   return low;

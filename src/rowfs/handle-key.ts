@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RowfsStateError } from './errors.js';
 
-const KEY_FILE = 'handle.key';
+const KEY_FILE = 'rowfs-handle-key';
 const KEY_BYTES = 32;
 
 /**

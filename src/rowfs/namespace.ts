@@ -175,9 +175,15 @@ async function regenerate(scope: CallScope, dir: VNode): Promise<Buffer> {
     noteMainAttrs(dir, mainAttrs);
   }
   if (dir.shadowFh !== undefined) return dir.shadowFh;
-  const fh = await shadowMkdir(scope, parentFh, name, copiedAttributes(mainAttrs));
+  // main's times too: the directory looks unchanged until something in it changes.
+  const attributes = copiedAttributes(mainAttrs);
+  if (mainAttrs !== undefined) {
+    attributes.atime = { how: 'client', time: mainAttrs.atime };
+    attributes.mtime = { how: 'client', time: mainAttrs.mtime };
+  }
+  const fh = await shadowMkdir(scope, parentFh, name, attributes);
   if (dir.shadowFh !== undefined) return dir.shadowFh;
-  scope.ctx.store.durably(() => scope.ctx.nodes.setShadow(dir, fh, 0));
+  scope.ctx.store.transaction(() => scope.ctx.nodes.setShadow(dir, fh, 0));
   return fh;
 }
 

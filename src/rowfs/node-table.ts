@@ -23,6 +23,8 @@ export interface NewNode {
  */
 export class NodeTable {
   private readonly cache = new Map<number, VNode>();
+  /** Primary name -> vid of live nodes seen lately; checked against the node on every hit, so never wrong. */
+  private readonly names = new Map<string, number>();
 
   constructor(
     private readonly store: StateStore,
@@ -48,8 +50,17 @@ export class NodeTable {
 
   /** The live node whose primary name is `name` in directory `parentVid`. */
   at(session: number, parentVid: number, name: string): VNode | undefined {
+    const key = `${session}/${parentVid}/${name}`;
+    const vid = this.names.get(key);
+    if (vid !== undefined) {
+      const node = this.get(vid);
+      if (node !== undefined && !node.dead && node.session === session && node.parentVid === parentVid && node.name === name) return node;
+      this.names.delete(key);
+    }
     const row = this.store.handleAt(session, parentVid, name);
     if (row === undefined) return undefined;
+    if (this.names.size >= this.maxCached) this.names.clear();
+    this.names.set(key, row.vid);
     return this.cache.get(row.vid) ?? this.remember(nodeFromRow(row));
   }
 
@@ -78,7 +89,7 @@ export class NodeTable {
     node.mainFh = mainFh;
   }
 
-  /** Records the node's shadow copy; `durable` fsyncs the commit. */
+  /** Records the node's shadow copy (a fresh copy: no block is in the shadow yet). */
   setShadow(node: VNode, shadowFh: Buffer, mainLimit: number): void {
     this.store.setShadow(node.vid, shadowFh, mainLimit, null);
     node.shadowFh = shadowFh;

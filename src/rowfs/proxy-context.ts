@@ -112,6 +112,11 @@ export class ProxyContext {
     return createHash('sha256').update(`rowfs-cookieverf:${session}:${dirVid}`).digest().subarray(0, VERIFIER_BYTES);
   }
 
+  /** Calls still running (the state store must outlive them). */
+  get callsInFlight(): number {
+    return this.inFlight;
+  }
+
   close(): void {
     this.store.close();
   }

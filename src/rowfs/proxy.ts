@@ -13,9 +13,11 @@ import { ProxyContext } from './proxy-context.js';
 export const DEFAULT_BLOCK_SIZE = 32 * 1024;
 const MIN_BLOCK_SIZE = 512;
 const MAX_BLOCK_SIZE = 1024 * 1024;
-const DEFAULT_MAX_CACHED_HANDLES = 500_000;
+const DEFAULT_MAX_CACHED_HANDLES = 65_536;
 /** Linux's nobody, for AUTH_NONE calls (as the Linux server's anonuid). */
 const NOBODY = 65534;
+/** How long close() lets running calls finish before closing the state store. */
+const CLOSE_GRACE_MS = 2000;
 
 export interface RowProxyOptions {
   listenHost: string;
@@ -32,7 +34,7 @@ export interface RowProxyOptions {
   /** Which session a call belongs to; default the client's IP address. */
   sessionKeyOf?: (call: RpcCallContext) => string;
   logger?: RpcLogger;
-  /** Handle-table rows kept in memory (the rest stay in SQLite). Default 500,000. */
+  /** Handle-table rows kept in memory (the rest stay in SQLite). Default 65,536. */
   maxCachedHandles?: number;
   rpc?: Omit<RpcServerOptions, 'logger'>;
 }
@@ -103,6 +105,9 @@ export async function startRowProxy(options: RowProxyOptions): Promise<RowProxy>
     close: () =>
       (closing ??= (async () => {
         await server.close();
+        // Calls waiting on an upstream finish (their replies are dropped) before the store closes.
+        const waitUntil = performance.now() + CLOSE_GRACE_MS;
+        while (ctx.callsInFlight > 0 && performance.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 10));
         ctx.close();
       })()),
   };

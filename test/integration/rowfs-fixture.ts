@@ -35,10 +35,15 @@ export interface RowfsFixtureOptions {
   upstream?: UpstreamExport;
   /** A directory the main export already lives in (with `upstream`). */
   mainDir?: string;
+  /** A shadow server the test made itself (e.g. nfs-ganesha read-write), exporting `shadowDir`. */
+  shadowUpstream?: UpstreamExport;
+  shadowDir?: string;
   blockSize?: number;
   /** RemoteNfs3Backend deadline (ms) for a main over RPC. */
   deadlineMs?: number;
   callTimeoutMs?: number;
+  /** Handle-table rows the proxy keeps in memory (small values exercise reloading from SQLite). */
+  maxCachedHandles?: number;
 }
 
 export interface RowfsFixture {
@@ -62,8 +67,8 @@ export interface RowfsFixture {
   close(): Promise<void>;
 }
 
-export async function connectClient(port: number, exportPath: string, localAddress = '127.0.0.1'): Promise<ProxyClient> {
-  const rpc = new RpcTcpClient({ host: '127.0.0.1', port, localAddress, credential: authSysCredential({ uid: 0, gid: 0 }), timeoutMs: 30_000 });
+export async function connectClient(port: number, exportPath: string, localAddress = '127.0.0.1', reconnect = true): Promise<ProxyClient> {
+  const rpc = new RpcTcpClient({ host: '127.0.0.1', port, localAddress, credential: authSysCredential({ uid: 0, gid: 0 }), timeoutMs: 30_000, reconnect });
   const nfs = new Nfs3Client(rpc);
   const mount = new MountClient(rpc);
   const mounted = await mount.mnt(exportPath);
@@ -75,10 +80,10 @@ export async function connectClient(port: number, exportPath: string, localAddre
 export async function startRowfsFixture(options: RowfsFixtureOptions = {}): Promise<RowfsFixture> {
   const base = mkdtempSync(join(tmpdir(), 'rowboot-rowfs-'));
   const mainDir = options.mainDir ?? join(base, 'main');
-  const shadowDir = join(base, 'shadow');
+  const shadowDir = options.shadowDir ?? join(base, 'shadow');
   const stateDir = join(base, 'state');
   mkdirSync(mainDir, { recursive: true });
-  mkdirSync(shadowDir);
+  mkdirSync(shadowDir, { recursive: true });
   options.populate?.(mainDir);
   const mainDigest = treeDigest(mainDir);
 
@@ -104,11 +109,25 @@ export async function startRowfsFixture(options: RowfsFixtureOptions = {}): Prom
     });
     main = connected;
   }
-  const shadowFs = await ExportFs.open({ exportDir: shadowDir, stateDir: join(base, 'shadow-state') });
-  const shadow: UpstreamExport = { backend: shadowFs, rootFh: shadowFs.rootHandle, exportPath: shadowFs.exportPath, name: 'shadow (in-process)' };
+  const shadowFs = options.shadowUpstream === undefined ? await ExportFs.open({ exportDir: shadowDir, stateDir: join(base, 'shadow-state') }) : undefined;
+  const shadow: UpstreamExport = options.shadowUpstream ?? {
+    backend: shadowFs as ExportFs,
+    rootFh: (shadowFs as ExportFs).rootHandle,
+    exportPath: (shadowFs as ExportFs).exportPath,
+    name: 'shadow (in-process)',
+  };
 
   const start = (port: number): Promise<RowProxy> =>
-    startRowProxy({ listenHost: '127.0.0.1', listenPort: port, main, shadow, stateDir, blockSize: options.blockSize, logger: silentRpcLogger });
+    startRowProxy({
+      listenHost: '127.0.0.1',
+      listenPort: port,
+      main,
+      shadow,
+      stateDir,
+      blockSize: options.blockSize,
+      maxCachedHandles: options.maxCachedHandles,
+      logger: silentRpcLogger,
+    });
   let proxy = await start(0);
   const clients: ProxyClient[] = [];
   const connect = async (localAddress?: string): Promise<ProxyClient> => {
@@ -149,7 +168,7 @@ export async function startRowfsFixture(options: RowfsFixtureOptions = {}): Prom
       await connected?.close();
       await mainNfsd?.close();
       mainFs?.close();
-      shadowFs.close();
+      shadowFs?.close();
       rmSync(base, { recursive: true, force: true });
     },
   };

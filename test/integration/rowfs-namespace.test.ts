@@ -40,7 +40,7 @@ for (const kind of ['in-process', 'nfsd-rpc'] as MainKind[]) {
   describe(`rowfs namespace, main ${kind}`, () => {
     let fx: RowfsFixture;
     before(async () => {
-      fx = await startRowfsFixture({ populate, main: kind });
+      fx = await startRowfsFixture({ populate, main: kind, maxCachedHandles: kind === 'in-process' ? 4 : undefined });
     });
     after(async () => {
       await fx.close();

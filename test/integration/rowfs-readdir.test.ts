@@ -43,7 +43,8 @@ describe('rowfs merged READDIR over main, shadow and overlay', () => {
   const expected = new Set<string>();
 
   before(async () => {
-    fx = await startRowfsFixture({ populate });
+    // A small handle cache: most rows are reloaded from SQLite while the test runs.
+    fx = await startRowfsFixture({ populate, maxCachedHandles: 500 });
     const { nfs } = fx;
     big = await lookupPath(nfs, fx.root, 'big');
     const src = await lookupPath(nfs, fx.root, 'src');

@@ -68,7 +68,16 @@ test('every acknowledged FILE_SYNC write survives 20+ SIGKILLs of the proxy', { 
     await new Promise((done) => setTimeout(done, Math.random() * 40));
     await proxy?.kill();
     kills++;
-    proxy = await startRowServer(proxyArgs(port), netns.nsAddress, prefix);
+    // A restart that fails would leave the guest blocked until its deadline: try again a few times.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        proxy = await startRowServer(proxyArgs(port), netns.nsAddress, prefix);
+        return;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await new Promise((done) => setTimeout(done, 500));
+      }
+    }
   };
   try {
     const guest = await runGuest({

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { startMetricsEndpoint, type MetricsEndpoint } from '../../metrics/index.js';
-import { ExportFs } from '../../nfsd/index.js';
+import { openEmbeddedShadow } from '../../gateway/index.js';
 import {
   connectUpstream,
   formatRowProxySummary,
@@ -83,11 +83,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
     closers.push(() => main.close());
     let shadow: UpstreamExport;
     if (values['shadow-dir'] !== undefined) {
-      const shadowDir = resolve(values['shadow-dir']);
-      mkdirSync(shadowDir, { recursive: true });
-      const exportFs = await ExportFs.open({ exportDir: shadowDir, stateDir: join(stateDir, 'shadow-nfsd') });
-      closers.push(async () => exportFs.close());
-      shadow = { backend: exportFs, rootFh: exportFs.rootHandle, exportPath: exportFs.exportPath, name: `shadow ${exportFs.exportPath} (embedded)` };
+      const embedded = await openEmbeddedShadow(values['shadow-dir'], stateDir);
+      closers.push(() => embedded.close());
+      shadow = embedded;
     } else {
       const remote = await connect(values.shadow ?? '', '--shadow', 'shadow', optionalPort(values['shadow-mount-port'], '--shadow-mount-port'), deadlineMs);
       closers.push(() => remote.close());

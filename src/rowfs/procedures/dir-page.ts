@@ -44,7 +44,7 @@ export interface PageEntry {
 
 /**
  * The entries after `cookie` of directory `dirHandle`, checked and in cookie order (a
- * generator: the caller stops when the reply is full). Cookies are vids, so one always
+ * generator: the caller stops when the reply is full; eof = the generator is done). Cookies are vids, so one always
  * means "after this object" even if names came and went between pages. The verifier is
  * constant per directory; a non-zero one of another directory is BAD_COOKIE.
  */
@@ -53,7 +53,7 @@ export async function openPage(
   dirHandle: Buffer,
   cookie: bigint,
   cookieverf: Buffer,
-): Promise<{ dir: VNode; verifier: Buffer; entries: Generator<PageEntry>; total: number; start: number }> {
+): Promise<{ dir: VNode; verifier: Buffer; entries: Generator<PageEntry> }> {
   const dir = scope.resolve(dirHandle);
   requireDirectory(dir);
   const verifier = scope.ctx.cookieVerifier(dir.session, dir.vid);
@@ -68,9 +68,10 @@ export async function openPage(
     if (cookie < DOTDOT_COOKIE) yield { name: '..', node: parent, cookie: DOTDOT_COOKIE, listed: undefined };
     for (let index = start; index < listing.entries.length; index++) {
       const listed = listing.entries[index] as ListedEntry;
-      yield { name: listed.name, node: listed.node, cookie: BigInt(listed.node.vid), listed };
+      const node = scope.ctx.nodes.get(listed.vid);
+      if (node === undefined || node.dead) continue;
+      yield { name: listed.name, node, cookie: BigInt(listed.vid), listed };
     }
   }
-  const dots = (cookie < DOT_COOKIE ? 1 : 0) + (cookie < DOTDOT_COOKIE ? 1 : 0);
-  return { dir, verifier, entries: entries(), total: listing.entries.length - start + dots, start };
+  return { dir, verifier, entries: entries() };
 }

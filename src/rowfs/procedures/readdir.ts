@@ -12,18 +12,17 @@ export async function readdir(scope: CallScope, args: ReaddirArgs): Promise<Read
   const page = await openPage(scope, args.dir, args.cookie, args.cookieverf);
   const entries: Entry3[] = [];
   let size = DIRLIST_FIXED_BYTES;
-  for (const entry of page.entries) {
+  let next = page.entries.next();
+  for (; next.done !== true; next = page.entries.next()) {
+    const entry = next.value;
     const bytes = entry3Bytes(entry.name);
     if (size + bytes > args.count) break;
     entries.push({ fileid: BigInt(entry.node.vid), name: entry.name, cookie: entry.cookie });
     size += bytes;
   }
-  if (entries.length === 0 && page.total > 0) throw new NfsStatusError(Nfsstat3.NFS3ERR_TOOSMALL);
-  return {
-    status: Nfsstat3.NFS3_OK,
-    dirAttributes: await nodeAttrsIfAny(scope, page.dir),
-    cookieverf: page.verifier,
-    entries,
-    eof: entries.length === page.total,
-  };
+  const eof = next.done === true;
+  if (entries.length === 0 && !eof) throw new NfsStatusError(Nfsstat3.NFS3ERR_TOOSMALL);
+  // A client that read to the end rarely comes back: the listing's memory goes (cookies stay valid).
+  if (eof) scope.ctx.listings.invalidate(page.dir.session, page.dir.vid);
+  return { status: Nfsstat3.NFS3_OK, dirAttributes: await nodeAttrsIfAny(scope, page.dir), cookieverf: page.verifier, entries, eof };
 }

@@ -22,7 +22,9 @@ export async function readdirplus(scope: CallScope, args: ReaddirplusArgs): Prom
   const chosen: PageEntry[] = [];
   let size = DIRLIST_FIXED_BYTES;
   let dirInfo = 0;
-  for (const entry of page.entries) {
+  let next = page.entries.next();
+  for (; next.done !== true; next = page.entries.next()) {
+    const entry = next.value;
     const bytes = entryPlus3Bytes(entry.name);
     const infoBytes = entry3Bytes(entry.name);
     if (size + bytes > args.maxcount) break;
@@ -31,7 +33,8 @@ export async function readdirplus(scope: CallScope, args: ReaddirplusArgs): Prom
     size += bytes;
     dirInfo += infoBytes;
   }
-  if (chosen.length === 0 && page.total > 0) throw new NfsStatusError(Nfsstat3.NFS3ERR_TOOSMALL);
+  const eof = next.done === true;
+  if (chosen.length === 0 && !eof) throw new NfsStatusError(Nfsstat3.NFS3ERR_TOOSMALL);
   const [dirAttributes, ...attrs] = await Promise.all([nodeAttrsIfAny(scope, page.dir), ...chosen.map((entry) => entryAttrs(scope, entry))]);
   const entries: EntryPlus3[] = chosen.map((entry, index) => ({
     fileid: BigInt(entry.node.vid),
@@ -40,5 +43,7 @@ export async function readdirplus(scope: CallScope, args: ReaddirplusArgs): Prom
     nameAttributes: attrs[index],
     nameHandle: scope.handleOf(entry.node),
   }));
-  return { status: Nfsstat3.NFS3_OK, dirAttributes, cookieverf: page.verifier, entries, eof: chosen.length === page.total };
+  // A client that read to the end rarely comes back: the listing's memory goes (cookies stay valid).
+  if (eof) scope.ctx.listings.invalidate(page.dir.session, page.dir.vid);
+  return { status: Nfsstat3.NFS3_OK, dirAttributes, cookieverf: page.verifier, entries, eof };
 }

@@ -1,6 +1,7 @@
 import { Nfs3Proc, Nfsstat3, StableHow } from '../../nfs/index.js';
 import type { WriteArgs, WriteResult } from '../../nfs/index.js';
 import { virtualWcc } from '../attributes.js';
+import { ROOT_BACKEND_CALLER } from '../backend.js';
 import { fillRanges, touchedBlocks } from '../block-plan.js';
 import type { CallScope } from '../call-scope.js';
 import { ensureShadowCopy } from '../copy-up.js';
@@ -55,7 +56,8 @@ async function writeWithBits(scope: CallScope, node: VNode, shadowFh: Buffer, ar
   const edges = new Set(missing.filter((block) => block * blockSize < args.offset || (block + 1) * blockSize > end));
   for (const block of edges) {
     for (const range of fillRanges(blockSize, block, args.offset, end, node.mainLimit)) {
-      const old = expectOk(await scope.main(Nfs3Proc.READ, { file: node.mainFh ?? Buffer.alloc(0), offset: range.offset, count: range.length }));
+      // As root: the caller may write but not read, and the proxy needs main's bytes either way.
+      const old = expectOk(await scope.main(Nfs3Proc.READ, { file: node.mainFh ?? Buffer.alloc(0), offset: range.offset, count: range.length }, ROOT_BACKEND_CALLER));
       const filled = await scope.shadow(Nfs3Proc.WRITE, {
         file: shadowFh,
         offset: range.offset,
