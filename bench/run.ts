@@ -8,12 +8,14 @@ import { formatRows, type BenchRow } from './measure.js';
 import { benchNfsServer } from './nfs-server.js';
 import { benchRowfsProxy } from './rowfs-proxy.js';
 import { benchRegistry } from './registry.js';
+import { benchTftp } from './tftp.js';
 
 const benches: Record<string, () => Promise<BenchRow[]> | BenchRow[]> = {
   codec: () => benchCodec(2),
   nfsd: () => benchNfsServer(),
   proxy: () => benchRowfsProxy(),
   registry: () => benchRegistry(),
+  tftp: () => benchTftp(),
 };
 
 const wanted = process.argv.slice(2);
