@@ -97,6 +97,12 @@ export class ProxyContext {
     if (this.inFlight === 0) this.nodes.trimIfIdle();
   }
 
+  /** Ends a call that is no NFS procedure (MNT's path walk): left out of the per-procedure metrics. */
+  endUncountedCall(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) this.nodes.trimIfIdle();
+  }
+
   /** The verifier clients see: ours (per boot) mixed with the shadow's, so a restart of either changes it. */
   writeVerifier(shadowVerifier: Buffer): Buffer {
     this.lastShadowVerifier = Buffer.from(shadowVerifier);

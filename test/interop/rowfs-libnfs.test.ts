@@ -23,7 +23,7 @@ test('libnfs-utils through row proxy over read-only ganesha', { timeout: 300_000
   const scratch = mkdtempSync(join(tmpdir(), 'rowboot-rowfs-libnfs-'));
   const mainDir = join(scratch, 'main');
   mkdirSync(mainDir);
-  makeImageTree(mainDir);
+  const image = makeImageTree(mainDir);
   const rootData = randomBytes(5 * 1024 * 1024 + 11);
   writeFileSync(join(mainDir, 'root.bin'), rootData);
   const mainBefore = treeDigest(mainDir);
@@ -34,9 +34,11 @@ test('libnfs-utils through row proxy over read-only ganesha', { timeout: 300_000
   ], ganesha.netns.nsAddress, ['ip', 'netns', 'exec', ganesha.netns.name]);
   const endpoint = { host: proxy.host, exportPath: ganesha.exportPath, nfsPort: proxy.port, mountPort: proxy.port };
   try {
-    // libnfs mounts the URL's directory, and the proxy serves MNT of the export root only,
-    // so the files this client touches sit at the root.
     assert.equal(sha256(await nfsCat(nfsUrlFor(endpoint, 'root.bin'))), sha256(rootData), 'main file through the proxy');
+    // libnfs mounts a file URL's directory: these go through MNT of subdirectories of the export.
+    for (const [path, digest] of image.files) {
+      assert.equal(sha256(await nfsCat(nfsUrlFor(endpoint, path))), digest, `main file ${path} through the proxy`);
+    }
     for (const size of [0, 1, 8191, 1024 * 1024 + 3, 20 * 1024 * 1024]) {
       const payload = randomBytes(size);
       const local = join(scratch, `in-${size}`);
