@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createNetns } from '../test/helpers/netns.js';
 import { startGanesha } from '../test/helpers/ganesha.js';
 import { startRowNfsd } from '../test/helpers/row-process.js';
-import { measureConcurrent, type BenchRow } from './measure.js';
+import { measureConcurrent, median, type BenchRow } from './measure.js';
 import { createFile, ok, openNfsSession, readSequential, writeSequential, type NfsEndpoint } from './nfs-session.js';
 
 const FILE_BYTES = 256 * 1024 * 1024;
@@ -66,11 +66,6 @@ async function measureServer(server: NfsEndpoint, digest: string): Promise<Serve
 }
 
 const ROUNDS = 3;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 /** The median of each figure over several rounds. */
 function medianFigures(rounds: readonly ServerFigures[]): ServerFigures {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createNetns } from '../test/helpers/netns.js';
 import { startGanesha } from '../test/helpers/ganesha.js';
 import { startRowNfsd, startRowServer } from '../test/helpers/row-process.js';
-import { measureConcurrent, percentile, type BenchRow } from './measure.js';
+import { measureConcurrent, median, percentile, type BenchRow } from './measure.js';
 import { createFile, ok, openNfsSession, readSequential, writeSequential, type NfsEndpoint, type NfsSession } from './nfs-session.js';
 
 const MiB = 1024 * 1024;
@@ -20,11 +20,6 @@ const IN_FLIGHT = 4;
 const TREE_DIRS = 100;
 const TREE_FILES_PER_DIR = 1000;
 const ROUNDS = 3;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 async function readRate(session: NfsSession): Promise<number> {
   const file = ok(await session.nfs.lookup({ what: { dir: session.root, name: 'read.bin' } }), 'LOOKUP').object;

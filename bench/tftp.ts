@@ -18,7 +18,7 @@ import { run } from '../test/helpers/command.js';
 import { createNetns } from '../test/helpers/netns.js';
 import type { Netns } from '../test/helpers/netns.js';
 import { repoRoot } from '../test/helpers/repo-root.js';
-import type { BenchRow } from './measure.js';
+import { median, type BenchRow } from './measure.js';
 
 const RUNS = 9;
 const CONCURRENT_CLIENTS = 4;
@@ -42,12 +42,6 @@ const scenarios: Scenario[] = [
   { name: 'TFTP kernel download, curl blksize 512', blksize: 512, clients: 1 },
   { name: `TFTP ${CONCURRENT_CLIENTS} concurrent downloads, blksize 1468`, blksize: 1468, clients: CONCURRENT_CLIENTS },
 ];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 function prepareRoot(): { root: string; file: string; bytes: number } {
   const root = mkdtempSync(join(tmpdir(), 'rowboot-bench-tftp-'));

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNetns } from '../helpers/netns.js';
@@ -18,7 +18,6 @@ test('the kernel NFS client in a TCG guest runs the POSIX workload on row nfsd',
   const exportDir = join(scratch, 'export');
   const netns = await createNetns({ prefix: 'rbhk' });
   try {
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(exportDir);
     const nfsd = await startRowNfsd({
       exportDir,
