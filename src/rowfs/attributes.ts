@@ -51,9 +51,16 @@ export async function sourceAttrs(scope: CallScope, node: VNode): Promise<Fattr3
     const main = await scope.main(Nfs3Proc.GETATTR, { object: node.mainFh });
     if (main.status === Nfsstat3.NFS3_OK) noteMainAttrs(node, main.objAttributes);
   }
+  if (node.shadowFh === undefined) {
+    const cached = scope.ctx.mainAttrs.get(node.vid);
+    if (cached !== undefined) return cached;
+  }
   const result = await scope.onSource(node, Nfs3Proc.GETATTR, { object: node.shadowFh ?? node.mainFh ?? Buffer.alloc(0) });
   if (result.status !== Nfsstat3.NFS3_OK) throw new NfsStatusError(result.status);
-  if (node.shadowFh === undefined) noteMainAttrs(node, result.objAttributes);
+  if (node.shadowFh === undefined) {
+    noteMainAttrs(node, result.objAttributes);
+    scope.ctx.mainAttrs.set(node.vid, result.objAttributes);
+  }
   return result.objAttributes;
 }
 

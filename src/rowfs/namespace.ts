@@ -88,6 +88,7 @@ async function adoptMainChild(scope: CallScope, dir: VNode, name: string, found:
     mainLimit: 0,
   });
   noteMainAttrs(node, attrs);
+  scope.ctx.mainAttrs.set(node.vid, attrs);
   return { node, attrs };
 }
 

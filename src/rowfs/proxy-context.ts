@@ -8,6 +8,7 @@ import type { UpstreamExport } from './connect-upstream.js';
 import { DirListingCache } from './dir-listing.js';
 import { loadHandleKey } from './handle-key.js';
 import { KeyedLock } from './keyed-lock.js';
+import { MainAttrCache } from './main-attr-cache.js';
 import { ProxyMetrics } from './metrics.js';
 import { NodeTable } from './node-table.js';
 import { SessionRegistry } from './session-registry.js';
@@ -22,10 +23,14 @@ export interface ProxyContextOptions {
   logger: RpcLogger;
   sessionKeyOf: (call: RpcCallContext) => string;
   maxCachedNodes: number;
+  /** How long main's attributes of a main-only object are reused (0 = ask main every time). */
+  mainAttrTtlMs: number;
   callerOf: (call: RpcCallContext) => BackendCaller;
 }
 
 const VERIFIER_BYTES = 8;
+/** About 200 bytes each: a working set of recently used files, not a copy of the tree. */
+const MAIN_ATTR_CACHE_ENTRIES = 8192;
 const FSID_KEY = 'fsid';
 /** fsid3 is a uint64; keep it below 2^63 so signed readers agree on it. */
 const FSID_MASK = (1n << 63n) - 1n;
@@ -57,6 +62,7 @@ export class ProxyContext {
   readonly logger: RpcLogger;
   readonly metrics = new ProxyMetrics();
   readonly listings = new DirListingCache();
+  readonly mainAttrs: MainAttrCache;
   /** Serializes block fills and size changes of one file. */
   readonly fileLocks = new KeyedLock();
   /** Serializes name changes in one directory. */
@@ -83,6 +89,7 @@ export class ProxyContext {
     this.store = new StateStore(options.stateDir);
     this.fsid = loadFsid(this.store);
     this.nodes = new NodeTable(this.store, options.maxCachedNodes);
+    this.mainAttrs = new MainAttrCache(options.mainAttrTtlMs, MAIN_ATTR_CACHE_ENTRIES);
     this.sessions = new SessionRegistry(this.store, options.blockSize, options.main.rootFh);
   }
 

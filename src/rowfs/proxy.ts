@@ -14,6 +14,8 @@ export const DEFAULT_BLOCK_SIZE = 32 * 1024;
 const MIN_BLOCK_SIZE = 512;
 const MAX_BLOCK_SIZE = 1024 * 1024;
 const DEFAULT_MAX_CACHED_HANDLES = 65_536;
+/** As the Linux client's acregmin: main is read-only, a few seconds of reuse is safe. */
+export const DEFAULT_MAIN_ATTR_TTL_MS = 3000;
 /** Linux's nobody, for AUTH_NONE calls (as the Linux server's anonuid). */
 const NOBODY = 65534;
 /** How long close() lets running calls finish before closing the state store. */
@@ -36,6 +38,8 @@ export interface RowProxyOptions {
   logger?: RpcLogger;
   /** Handle-table rows kept in memory (the rest stay in SQLite). Default 65,536. */
   maxCachedHandles?: number;
+  /** How long main's attributes of an unmodified object are reused; 0 asks main every time. Default 3 s. */
+  mainAttrTtlMs?: number;
   rpc?: Omit<RpcServerOptions, 'logger'>;
 }
 
@@ -85,6 +89,7 @@ export async function startRowProxy(options: RowProxyOptions): Promise<RowProxy>
     logger,
     sessionKeyOf: options.sessionKeyOf ?? defaultSessionKey,
     maxCachedNodes: options.maxCachedHandles ?? DEFAULT_MAX_CACHED_HANDLES,
+    mainAttrTtlMs: options.mainAttrTtlMs ?? DEFAULT_MAIN_ATTR_TTL_MS,
     callerOf,
   });
   const server = new RpcServer({ ...options.rpc, logger });

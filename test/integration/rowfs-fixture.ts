@@ -44,6 +44,8 @@ export interface RowfsFixtureOptions {
   callTimeoutMs?: number;
   /** Handle-table rows the proxy keeps in memory (small values exercise reloading from SQLite). */
   maxCachedHandles?: number;
+  /** Reuse of main's attributes (ms); the proxy's default when not given. */
+  mainAttrTtlMs?: number;
 }
 
 export interface RowfsFixture {
@@ -126,6 +128,7 @@ export async function startRowfsFixture(options: RowfsFixtureOptions = {}): Prom
       stateDir,
       blockSize: options.blockSize,
       maxCachedHandles: options.maxCachedHandles,
+      mainAttrTtlMs: options.mainAttrTtlMs,
       logger: silentRpcLogger,
     });
   let proxy = await start(0);

@@ -19,7 +19,7 @@ import type { Command } from './command.js';
 
 const usage =
   'row proxy --main HOST:PORT:/export --listen HOST:PORT --state DIR (--shadow-dir DIR | --shadow HOST:PORT:/export) ' +
-  '[--block-size BYTES] [--metrics HOST:PORT] [--main-mount-port PORT] [--shadow-mount-port PORT] [--upstream-deadline SECONDS]';
+  '[--block-size BYTES] [--metrics HOST:PORT] [--main-mount-port PORT] [--shadow-mount-port PORT] [--upstream-deadline SECONDS] [--main-attr-ttl SECONDS]';
 
 const MS_PER_SECOND = 1000;
 
@@ -34,6 +34,13 @@ function positiveNumber(value: string | undefined, flag: string): number | undef
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new UsageError(`${flag}: expected a positive number, got '${value}'`);
+  return number;
+}
+
+function nonNegativeNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new UsageError(`${flag}: expected a number >= 0, got '${value}'`);
   return number;
 }
 
@@ -64,6 +71,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     'main-mount-port': { type: 'string' },
     'shadow-mount-port': { type: 'string' },
     'upstream-deadline': { type: 'string' },
+    'main-attr-ttl': { type: 'string' },
   }, usage);
   const mainSpec = requireFlag(values.main, '--main', usage);
   const stateDir = resolve(requireFlag(values.state, '--state', usage));
@@ -74,6 +82,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const blockSize = positiveNumber(values['block-size'], '--block-size');
   const deadlineSeconds = positiveNumber(values['upstream-deadline'], '--upstream-deadline');
   const deadlineMs = deadlineSeconds === undefined ? undefined : deadlineSeconds * MS_PER_SECOND;
+  const attrTtlSeconds = nonNegativeNumber(values['main-attr-ttl'], '--main-attr-ttl');
+  const mainAttrTtlMs = attrTtlSeconds === undefined ? undefined : attrTtlSeconds * MS_PER_SECOND;
   const metricsAddress = values.metrics === undefined ? undefined : parseListenAddress(values.metrics, '--metrics');
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
 
@@ -93,7 +103,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     }
     let proxy;
     try {
-      proxy = await startRowProxy({ listenHost: listen.host, listenPort: listen.port, main, shadow, stateDir, blockSize });
+      proxy = await startRowProxy({ listenHost: listen.host, listenPort: listen.port, main, shadow, stateDir, blockSize, mainAttrTtlMs });
     } catch (error) {
       throw new UsageError(`cannot start the proxy on ${values.listen}: ${(error as Error).message}`, { cause: error });
     }
