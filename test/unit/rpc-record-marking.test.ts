@@ -147,3 +147,54 @@ test('startRecord/finishRecord patch the mark into the first chunk', () => {
   assert.throws(() => startRecord(late), RangeError);
   assert.throws(() => finishRecord(new XdrWriter()), RangeError);
 });
+
+/** Feeds `stream` as a socket read with `onread` would: each read fills at most `readSize` bytes of readTarget(). */
+function feedReads(decoder: RecordDecoder, stream: Buffer, readSize: number): void {
+  let position = 0;
+  while (position < stream.length) {
+    const target = decoder.readTarget();
+    const bytes = Math.min(readSize, target.length, stream.length - position);
+    stream.copy(target, 0, position, position + bytes);
+    position += bytes;
+    decoder.pushRead(target, bytes);
+  }
+}
+
+test('reads into readTarget(): large fragments land in their own buffer, small records are copied out of the scratch', () => {
+  const big = pattern(300_000, 5);
+  const stream = Buffer.concat([
+    header(10, true), pattern(10, 1),
+    header(big.length, true), big,
+    header(40_000, false), pattern(40_000, 2), header(50_000, true), pattern(50_000, 3),
+    header(7, true), pattern(7, 4),
+  ]);
+  for (const readSize of [1, 3, 4096, 65_536, 1 << 20]) {
+    const records: Buffer[] = [];
+    const decoder = new RecordDecoder((record) => records.push(record));
+    let scratch: Buffer | undefined;
+    const seen: Buffer[] = [];
+    // Remember every record as delivered, then check none of them changed when the scratch was reused.
+    const originalPush = decoder.pushRead.bind(decoder);
+    decoder.pushRead = (target: Buffer, bytes: number) => {
+      if (target.length === 65_536) scratch = target;
+      originalPush(target, bytes);
+      for (const record of records.splice(0)) seen.push(record);
+    };
+    feedReads(decoder, stream, readSize);
+    assert.deepEqual(seen.map((r) => r.length), [10, big.length, 90_000, 7], `read size ${readSize}`);
+    assert.deepEqual(seen[0], pattern(10, 1));
+    assert.deepEqual(seen[1], big);
+    assert.deepEqual(seen[2], Buffer.concat([pattern(40_000, 2), pattern(50_000, 3)]));
+    assert.deepEqual(seen[3], pattern(7, 4));
+    for (const record of seen) assert.notEqual(record.buffer, scratch?.buffer, 'no record may share the reused scratch buffer');
+    assert.ok(decoder.idle);
+    assert.equal(decoder.bufferedBytes, 0);
+  }
+});
+
+test('reads into readTarget() enforce the record limit when the header arrives', () => {
+  const decoder = new RecordDecoder(() => {}, 100_000);
+  const target = decoder.readTarget();
+  header(200_000, true).copy(target);
+  assert.throws(() => decoder.pushRead(target, 4), RpcRecordTooLargeError);
+});
