@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `row` command: the only place that turns errors into exit codes. */
+import './v8-memory.js';
 import { UsageError } from './errors.js';
 import { runCli } from './main.js';
 

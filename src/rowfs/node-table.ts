@@ -69,8 +69,9 @@ export class NodeTable {
     return this.store.handlesIn(session, parentVid).map((row) => this.cache.get(row.vid) ?? this.remember(nodeFromRow(row)));
   }
 
+  /** Stores a new row and caches its node, built from the same fields (no read back: a walk inserts thousands). */
   insert(fields: NewNode): VNode {
-    const vid = this.store.insertHandle({
+    const row = {
       session: fields.session,
       parentVid: fields.parentVid,
       name: fields.name,
@@ -78,10 +79,9 @@ export class NodeTable {
       mainFh: fields.mainFh ?? null,
       shadowFh: fields.shadowFh ?? null,
       mainLimit: fields.mainLimit,
-    });
-    const node = this.get(vid);
-    if (node === undefined) throw new Error(`handle ${vid} vanished right after its insert`);
-    return node;
+    };
+    const vid = this.store.insertHandle(row);
+    return this.remember(nodeFromRow({ ...row, vid, dead: false, bitmap: null }));
   }
 
   setMainFh(node: VNode, mainFh: Buffer): void {
