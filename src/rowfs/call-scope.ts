@@ -63,6 +63,12 @@ export class CallScope implements CallCounts {
     return result;
   }
 
+  /** Counts a main READ made on this call's behalf before it arrived (read-ahead). */
+  countMainRead(bytes: number): void {
+    this.mainCalls++;
+    this.mainBytes += bytes;
+  }
+
   /** Calls `proc` on the server an object's attributes and contents come from first: its shadow copy if any. */
   onSource<P extends Nfs3WorkProc>(node: VNode, proc: P, args: Nfs3ProcTypes[P]['args']): Promise<Nfs3ProcTypes[P]['result']> {
     return node.shadowFh !== undefined ? this.shadow(proc, args) : this.main(proc, args);

@@ -26,6 +26,8 @@ export function rowProxyMetricFamilies(snapshot: RowProxyMetrics): MetricFamily[
     { name: 'rowboot_proxy_failures_total', help: 'calls that failed inside the proxy', type: 'counter', samples: [{ labels: {}, value: snapshot.failures }] },
     { name: 'rowboot_proxy_sessions', help: 'client sessions known to the proxy', type: 'gauge', samples: [{ labels: {}, value: snapshot.sessions }] },
     { name: 'rowboot_proxy_cached_handles', help: 'handle-table rows held in memory', type: 'gauge', samples: [{ labels: {}, value: snapshot.cachedHandles }] },
+    { name: 'rowboot_proxy_read_ahead_hits_total', help: 'client READs answered by a main READ fetched ahead of them', type: 'counter', samples: [{ labels: {}, value: snapshot.readAhead.hits }] },
+    { name: 'rowboot_proxy_read_ahead_wasted_bytes_total', help: 'main bytes fetched ahead and never asked for', type: 'counter', samples: [{ labels: {}, value: snapshot.readAhead.wastedBytes }] },
   ];
 }
 
@@ -35,6 +37,9 @@ export function formatRowProxySummary(snapshot: RowProxyMetrics): string[] {
   const lines = [
     `calls ${totals.calls}: main ${totals.main.calls} RPCs / ${totals.main.bytes} B, shadow ${totals.shadow.calls} RPCs / ${totals.shadow.bytes} B, local ${totals.local.calls}`,
   ];
+  if (snapshot.readAhead.hits > 0 || snapshot.readAhead.wastedReads > 0) {
+    lines.push(`read-ahead: ${snapshot.readAhead.hits} READs answered ahead, ${snapshot.readAhead.wastedReads} fetched in vain (${snapshot.readAhead.wastedBytes} B)`);
+  }
   const busiest = Object.entries(snapshot.procedures)
     .filter(([, counts]) => counts.calls > 0)
     .sort(([, a], [, b]) => b.calls - a.calls);

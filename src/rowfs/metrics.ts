@@ -1,4 +1,5 @@
 import { nfs3CodecFor, Nfs3Proc } from '../nfs/index.js';
+import type { ReadAheadCounters } from './read-ahead.js';
 
 /** Where a call was answered from: the main (image) server, the shadow server, or the proxy itself. */
 export type Destination = 'main' | 'shadow' | 'local';
@@ -28,6 +29,8 @@ export interface RowProxyMetrics {
   failures: number;
   sessions: number;
   cachedHandles: number;
+  /** Main READs fetched ahead of sequential readers: used (counted under READ -> main) and wasted. */
+  readAhead: ReadAheadCounters;
   uptimeMs: number;
 }
 
@@ -83,7 +86,7 @@ export class ProxyMetrics {
     entry.local.calls++;
   }
 
-  snapshot(extra: { sessions: number; cachedHandles: number }): RowProxyMetrics {
+  snapshot(extra: { sessions: number; cachedHandles: number; readAhead: ReadAheadCounters }): RowProxyMetrics {
     const procedures: Record<string, ProcedureMetrics> = {};
     const totals = { calls: 0, main: emptyCounter(), shadow: emptyCounter(), local: emptyCounter() };
     this.perProc.forEach((entry, proc) => {
@@ -101,6 +104,7 @@ export class ProxyMetrics {
       failures: this.failures,
       sessions: extra.sessions,
       cachedHandles: extra.cachedHandles,
+      readAhead: { ...extra.readAhead },
       uptimeMs: performance.now() - this.started,
     };
   }

@@ -9,6 +9,7 @@ import { DirListingCache } from './dir-listing.js';
 import { loadHandleKey } from './handle-key.js';
 import { KeyedLock } from './keyed-lock.js';
 import { MainAttrCache } from './main-attr-cache.js';
+import { MainReadAhead } from './read-ahead.js';
 import { ProxyMetrics } from './metrics.js';
 import { NodeTable } from './node-table.js';
 import { SessionRegistry } from './session-registry.js';
@@ -25,12 +26,16 @@ export interface ProxyContextOptions {
   maxCachedNodes: number;
   /** How long main's attributes of a main-only object are reused (0 = ask main every time). */
   mainAttrTtlMs: number;
+  /** READs fetched ahead of a sequential reader of an unmodified file (0 = none). */
+  readAheadDepth: number;
   callerOf: (call: RpcCallContext) => BackendCaller;
 }
 
 const VERIFIER_BYTES = 8;
 /** About 200 bytes each: a working set of recently used files, not a copy of the tree. */
 const MAIN_ATTR_CACHE_ENTRIES = 8192;
+/** Files read ahead at once: a booting client reads a handful of files at a time. */
+const READ_AHEAD_STREAMS = 32;
 const FSID_KEY = 'fsid';
 /** fsid3 is a uint64; keep it below 2^63 so signed readers agree on it. */
 const FSID_MASK = (1n << 63n) - 1n;
@@ -63,6 +68,7 @@ export class ProxyContext {
   readonly metrics = new ProxyMetrics();
   readonly listings = new DirListingCache();
   readonly mainAttrs: MainAttrCache;
+  readonly readAhead: MainReadAhead;
   /** Serializes block fills and size changes of one file. */
   readonly fileLocks = new KeyedLock();
   /** Serializes name changes in one directory. */
@@ -90,6 +96,7 @@ export class ProxyContext {
     this.fsid = loadFsid(this.store);
     this.nodes = new NodeTable(this.store, options.maxCachedNodes);
     this.mainAttrs = new MainAttrCache(options.mainAttrTtlMs, MAIN_ATTR_CACHE_ENTRIES);
+    this.readAhead = new MainReadAhead(options.readAheadDepth, READ_AHEAD_STREAMS);
     this.sessions = new SessionRegistry(this.store, options.blockSize, options.main.rootFh);
   }
 

@@ -16,6 +16,8 @@ const MAX_BLOCK_SIZE = 1024 * 1024;
 const DEFAULT_MAX_CACHED_HANDLES = 65_536;
 /** As the Linux client's acregmin: main is read-only, a few seconds of reuse is safe. */
 export const DEFAULT_MAIN_ATTR_TTL_MS = 3000;
+/** Requests fetched ahead of a sequential reader: as many as a client keeps in flight, again. */
+export const DEFAULT_READ_AHEAD_DEPTH = 4;
 /** Linux's nobody, for AUTH_NONE calls (as the Linux server's anonuid). */
 const NOBODY = 65534;
 /** How long close() lets running calls finish before closing the state store. */
@@ -40,6 +42,8 @@ export interface RowProxyOptions {
   maxCachedHandles?: number;
   /** How long main's attributes of an unmodified object are reused; 0 asks main every time. Default 3 s. */
   mainAttrTtlMs?: number;
+  /** READs of a sequentially read unmodified file fetched from main ahead of the client; 0 turns it off. Default 4. */
+  readAheadDepth?: number;
   rpc?: Omit<RpcServerOptions, 'logger'>;
 }
 
@@ -90,6 +94,7 @@ export async function startRowProxy(options: RowProxyOptions): Promise<RowProxy>
     sessionKeyOf: options.sessionKeyOf ?? defaultSessionKey,
     maxCachedNodes: options.maxCachedHandles ?? DEFAULT_MAX_CACHED_HANDLES,
     mainAttrTtlMs: options.mainAttrTtlMs ?? DEFAULT_MAIN_ATTR_TTL_MS,
+    readAheadDepth: options.readAheadDepth ?? DEFAULT_READ_AHEAD_DEPTH,
     callerOf,
   });
   const server = new RpcServer({ ...options.rpc, logger });
@@ -106,7 +111,7 @@ export async function startRowProxy(options: RowProxyOptions): Promise<RowProxy>
   let closing: Promise<void> | undefined;
   return {
     port,
-    metrics: () => ctx.metrics.snapshot({ sessions: ctx.sessions.count, cachedHandles: ctx.nodes.size }),
+    metrics: () => ctx.metrics.snapshot({ sessions: ctx.sessions.count, cachedHandles: ctx.nodes.size, readAhead: ctx.readAhead.counters }),
     close: () =>
       (closing ??= (async () => {
         await server.close();

@@ -46,6 +46,8 @@ export interface RowfsFixtureOptions {
   maxCachedHandles?: number;
   /** Reuse of main's attributes (ms); the proxy's default when not given. */
   mainAttrTtlMs?: number;
+  /** Read-ahead depth (requests); the proxy's default when not given. */
+  readAheadDepth?: number;
 }
 
 export interface RowfsFixture {
@@ -129,6 +131,7 @@ export async function startRowfsFixture(options: RowfsFixtureOptions = {}): Prom
       blockSize: options.blockSize,
       maxCachedHandles: options.maxCachedHandles,
       mainAttrTtlMs: options.mainAttrTtlMs,
+      readAheadDepth: options.readAheadDepth,
       logger: silentRpcLogger,
     });
   let proxy = await start(0);

@@ -19,7 +19,7 @@ import type { Command } from './command.js';
 
 const usage =
   'row proxy --main HOST:PORT:/export --listen HOST:PORT --state DIR (--shadow-dir DIR | --shadow HOST:PORT:/export) ' +
-  '[--block-size BYTES] [--metrics HOST:PORT] [--main-mount-port PORT] [--shadow-mount-port PORT] [--upstream-deadline SECONDS] [--main-attr-ttl SECONDS]';
+  '[--block-size BYTES] [--metrics HOST:PORT] [--main-mount-port PORT] [--shadow-mount-port PORT] [--upstream-deadline SECONDS] [--main-attr-ttl SECONDS] [--read-ahead REQUESTS]';
 
 const MS_PER_SECOND = 1000;
 
@@ -72,6 +72,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     'shadow-mount-port': { type: 'string' },
     'upstream-deadline': { type: 'string' },
     'main-attr-ttl': { type: 'string' },
+    'read-ahead': { type: 'string' },
   }, usage);
   const mainSpec = requireFlag(values.main, '--main', usage);
   const stateDir = resolve(requireFlag(values.state, '--state', usage));
@@ -84,6 +85,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const deadlineMs = deadlineSeconds === undefined ? undefined : deadlineSeconds * MS_PER_SECOND;
   const attrTtlSeconds = nonNegativeNumber(values['main-attr-ttl'], '--main-attr-ttl');
   const mainAttrTtlMs = attrTtlSeconds === undefined ? undefined : attrTtlSeconds * MS_PER_SECOND;
+  const readAheadDepth = nonNegativeNumber(values['read-ahead'], '--read-ahead');
+  if (readAheadDepth !== undefined && !Number.isInteger(readAheadDepth)) throw new UsageError(`--read-ahead: expected a whole number of requests, got '${values['read-ahead']}'`);
   const metricsAddress = values.metrics === undefined ? undefined : parseListenAddress(values.metrics, '--metrics');
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
 
@@ -103,7 +106,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     }
     let proxy;
     try {
-      proxy = await startRowProxy({ listenHost: listen.host, listenPort: listen.port, main, shadow, stateDir, blockSize, mainAttrTtlMs });
+      proxy = await startRowProxy({ listenHost: listen.host, listenPort: listen.port, main, shadow, stateDir, blockSize, mainAttrTtlMs, readAheadDepth });
     } catch (error) {
       throw new UsageError(`cannot start the proxy on ${values.listen}: ${(error as Error).message}`, { cause: error });
     }

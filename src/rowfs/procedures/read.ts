@@ -5,11 +5,13 @@ import { planRead } from '../block-plan.js';
 import type { ReadRun } from '../block-plan.js';
 import type { CallScope } from '../call-scope.js';
 import type { VNode } from '../node.js';
+import { callBackend } from '../backend.js';
 import { expectOk, requireRegularFile } from './checks.js';
 
 /**
  * READ (RFC 1813 section 3.3.6). A file that was never written is read from main as is
- * (one forwarded call; the payload goes back by reference). A copied-up file is
+ * (one forwarded call, or one fetched ahead of a sequential reader; the payload goes back
+ * by reference). A copied-up file is
  * assembled block by block (block-plan.ts): main for blocks whose bit is clear and below
  * the main limit, the shadow for the rest, and its size and EOF are the shadow file's.
  */
@@ -17,7 +19,7 @@ export async function read(scope: CallScope, args: ReadArgs): Promise<ReadResult
   const node = scope.resolve(args.file);
   requireRegularFile(node);
   if (node.shadowFh === undefined) {
-    const result = await scope.main(Nfs3Proc.READ, { file: node.mainFh ?? Buffer.alloc(0), offset: args.offset, count: args.count });
+    const result = (await readAhead(scope, node, args)) ?? (await scope.main(Nfs3Proc.READ, { file: node.mainFh ?? Buffer.alloc(0), offset: args.offset, count: args.count }));
     return { ...result, fileAttributes: virtualPostOp(scope.ctx, node, result.fileAttributes) };
   }
   const runs = planRead(node, scope.session.blockSize, args.offset, args.count);
@@ -27,6 +29,20 @@ export async function read(scope: CallScope, args: ReadArgs): Promise<ReadResult
     return { ...result, fileAttributes: virtualPostOp(scope.ctx, node, result.fileAttributes) };
   }
   return assembled(scope, node, args.offset, runs);
+}
+
+/** The read-ahead's answer to this READ of an unmodified file, if it fetched it already (read-ahead.ts). */
+async function readAhead(scope: CallScope, node: VNode, args: ReadArgs): Promise<ReadResult | undefined> {
+  const mainFh = node.mainFh;
+  if (mainFh === undefined) return undefined;
+  const { ctx, caller } = scope;
+  const size = ctx.mainAttrs.get(node.vid)?.size;
+  const fetched = ctx.readAhead.read(node.vid, args.offset, args.count, size, (offset, count) =>
+    callBackend(ctx.main.backend, Nfs3Proc.READ, { file: mainFh, offset, count }, caller),
+  );
+  const result = fetched === undefined ? undefined : await fetched;
+  if (result !== undefined) scope.countMainRead(result.status === Nfsstat3.NFS3_OK ? result.data.length : 0);
+  return result;
 }
 
 async function readRun(scope: CallScope, node: VNode, run: ReadRun): Promise<ReadResOk> {
