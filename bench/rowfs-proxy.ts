@@ -96,24 +96,35 @@ export async function benchRowfsProxy(): Promise<BenchRow[]> {
       'proxy', '--main', `${ganesha.host}:${ganesha.nfsPort}:${ganesha.exportPath}`,
       '--listen', `${netns.nsAddress}:0`, '--state', join(base, 'state'), '--shadow-dir', join(base, 'shadow'),
     ], netns.nsAddress, prefix);
+    // The same proxy with its caches off (no attribute reuse, no read-ahead): what pure forwarding costs.
+    const plainProxy = await startRowServer([
+      'proxy', '--main', `${ganesha.host}:${ganesha.nfsPort}:${ganesha.exportPath}`,
+      '--listen', `${netns.nsAddress}:0`, '--state', join(base, 'plain-state'), '--shadow-dir', join(base, 'plain-shadow'),
+      '--main-attr-ttl', '0', '--read-ahead', '0',
+    ], netns.nsAddress, prefix);
     mkdirSync(join(base, 'direct-shadow'));
     const shadowServer = await startRowNfsd({ exportDir: join(base, 'direct-shadow'), stateDir: join(base, 'direct-state'), host: netns.nsAddress, prefix });
     const direct: NfsEndpoint = { name: 'ganesha', host: ganesha.host, nfsPort: ganesha.nfsPort, mountPort: ganesha.mountPort, exportPath: ganesha.exportPath };
     const viaProxy: NfsEndpoint = { name: 'proxy', host: proxy.host, nfsPort: proxy.port, mountPort: proxy.port, exportPath: ganesha.exportPath };
+    const viaPlainProxy: NfsEndpoint = { name: 'plain proxy', host: plainProxy.host, nfsPort: plainProxy.port, mountPort: plainProxy.port, exportPath: ganesha.exportPath };
     const shadowDirect: NfsEndpoint = { name: 'nfsd', host: shadowServer.host, nfsPort: shadowServer.port, mountPort: shadowServer.port, exportPath: shadowServer.exportPath };
     try {
       const directSession = await openNfsSession(direct);
       const proxySession = await openNfsSession(viaProxy);
       const shadowSession = await openNfsSession(shadowDirect);
+      const plainSession = await openNfsSession(viaPlainProxy);
       try {
-        const reads = { direct: [] as number[], proxy: [] as number[] };
-        const meta = { direct: [] as Array<Awaited<ReturnType<typeof metadataRates>>>, proxy: [] as Array<Awaited<ReturnType<typeof metadataRates>>> };
+        const reads = { direct: [] as number[], proxy: [] as number[], plain: [] as number[] };
+        type Meta = Awaited<ReturnType<typeof metadataRates>>;
+        const meta = { direct: [] as Meta[], proxy: [] as Meta[], plain: [] as Meta[] };
         const writes = { proxy: [] as number[], shadow: [] as number[] };
         for (let round = 0; round < ROUNDS; round++) {
           reads.direct.push(await readRate(directSession));
           reads.proxy.push(await readRate(proxySession));
+          reads.plain.push(await readRate(plainSession));
           meta.direct.push(await metadataRates(directSession));
           meta.proxy.push(await metadataRates(proxySession));
+          meta.plain.push(await metadataRates(plainSession));
           writes.proxy.push(await writeThenReadBack(proxySession, proxySession.root, `wr-${round}.bin`));
           writes.shadow.push(await writeThenReadBack(shadowSession, shadowSession.root, `wr-${round}.bin`));
         }
@@ -124,7 +135,9 @@ export async function benchRowfsProxy(): Promise<BenchRow[]> {
         const nullProxy = median(meta.proxy.map((m) => m.nullP50Us));
         return [
           { name: 'proxy: sequential READ 1 MiB, unmodified', unit: 'MB/s', rowboot: median(reads.proxy), baseline: median(reads.direct), baselineName: 'ganesha direct', goal: '>= 0.9x' },
+          { name: 'proxy, caches off: sequential READ 1 MiB', unit: 'MB/s', rowboot: median(reads.plain), baseline: median(reads.direct), baselineName: 'ganesha direct' },
           { name: 'proxy: GETATTR, 16 in flight', unit: 'ops/s', rowboot: median(meta.proxy.map((m) => m.getattr)), baseline: median(meta.direct.map((m) => m.getattr)), baselineName: 'ganesha direct', goal: '>= 0.8x' },
+          { name: 'proxy, caches off: GETATTR, 16 in flight', unit: 'ops/s', rowboot: median(meta.plain.map((m) => m.getattr)), baseline: median(meta.direct.map((m) => m.getattr)), baselineName: 'ganesha direct' },
           { name: 'proxy: LOOKUP, 16 in flight', unit: 'ops/s', rowboot: median(meta.proxy.map((m) => m.lookup)), baseline: median(meta.direct.map((m) => m.lookup)), baselineName: 'ganesha direct', goal: '>= 0.8x' },
           { name: `proxy: NULL p50 (added ${(nullProxy - nullDirect).toFixed(0)} us)`, unit: 'us', rowboot: nullProxy, baseline: nullDirect, baselineName: 'ganesha direct', goal: 'added < 100 us' },
           { name: 'proxy: write+read-back 64 MiB', unit: 'MB/s', rowboot: median(writes.proxy), baseline: median(writes.shadow), baselineName: 'shadow direct' },
@@ -134,8 +147,10 @@ export async function benchRowfsProxy(): Promise<BenchRow[]> {
         directSession.close();
         proxySession.close();
         shadowSession.close();
+        plainSession.close();
       }
     } finally {
+      await plainProxy.stop();
       await shadowServer.stop();
       await proxy.stop();
       await ganesha.stop();
