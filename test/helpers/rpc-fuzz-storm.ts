@@ -5,11 +5,14 @@
  * client keeps working. A record that is neither answered nor makes the server close the
  * connection within ANSWER_TIMEOUT_MS fails the storm: that is how a server hangs a client.
  */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import { XdrReader } from '../../src/xdr/index.js';
 import { AcceptStat, decodeReplyHeader } from '../../src/rpc/index.js';
-import { MOUNT_PROGRAM, MOUNT_V3, NFS_PROGRAM, NFS_V3, PMAP_PROGRAM, PMAP_V2 } from '../../src/nfs/index.js';
+import { MOUNT_PROGRAM, MOUNT_V3, NFS_PROGRAM, NFS_V3, Nfsstat3, PMAP_PROGRAM, PMAP_V2 } from '../../src/nfs/index.js';
+import type { Nfs3Client } from '../../src/nfs/index.js';
 import { FuzzRandom, makeFuzzRecord, type FuzzTarget } from './rpc-fuzz.js';
 
 const MAX_RECORD_BYTES = 1024 * 1024 + 64 * 1024;
@@ -111,15 +114,22 @@ async function fuzzUdp(host: string, port: number, random: FuzzRandom, handles: 
   socket.close();
 }
 
+/** The issue's storm: 110,000 records, 80,000 of them over 4 lockstep TCP connections. */
+const STORM_TCP_RECORDS = 80_000;
+const STORM_UDP_RECORDS = 30_000;
+const STORM_TCP_CONNECTIONS = 4;
+/** What a server may hold after the storm: bounded, not proportional to what it was sent. */
+export const STORM_RSS_LIMIT_BYTES = 400 * 1024 * 1024;
+
 export interface StormOptions {
   host: string;
   port: number;
   /** Handles of the server under test: fuzzed records carry them (and damaged copies). */
   handles: Buffer[];
   seed: number;
-  tcpRecords: number;
-  udpRecords: number;
-  tcpConnections: number;
+  tcpRecords?: number;
+  udpRecords?: number;
+  tcpConnections?: number;
   /** One round of the well-behaved client's work (read and check a file); repeated during the storm. */
   goodRound: () => Promise<void>;
 }
@@ -139,17 +149,30 @@ export async function runFuzzStorm(options: StormOptions): Promise<StormResult> 
     }
   })();
   const tally: Tally = { sent: 0, replies: 0, garbageArgs: 0, closedByServer: 0 };
-  const perConnection = Math.ceil(options.tcpRecords / options.tcpConnections);
+  const connections = options.tcpConnections ?? STORM_TCP_CONNECTIONS;
+  const perConnection = Math.ceil((options.tcpRecords ?? STORM_TCP_RECORDS) / connections);
   try {
     await Promise.all([
-      ...Array.from({ length: options.tcpConnections }, (_, i) =>
+      ...Array.from({ length: connections }, (_, i) =>
         fuzzTcp(options.host, options.port, new FuzzRandom(options.seed + i), options.handles, perConnection, tally),
       ),
-      fuzzUdp(options.host, options.port, new FuzzRandom(options.seed + 100), options.handles, options.udpRecords, tally),
+      fuzzUdp(options.host, options.port, new FuzzRandom(options.seed + 100), options.handles, options.udpRecords ?? STORM_UDP_RECORDS, tally),
     ]);
   } finally {
     stormOver = true;
     await wellBehaved;
   }
   return { tally, goodRounds };
+}
+
+/** The well-behaved client's check: reads `file` whole in 64 KiB READs and compares its SHA-256. */
+export async function readAndCheck(nfs: Nfs3Client, file: Buffer, expected: Buffer): Promise<void> {
+  const chunk = 64 * 1024;
+  const hash = createHash('sha256');
+  for (let offset = 0; offset < expected.length; offset += chunk) {
+    const read = await nfs.read({ file, offset, count: chunk });
+    assert.equal(read.status, Nfsstat3.NFS3_OK, 'READ during the storm');
+    if (read.status === Nfsstat3.NFS3_OK) hash.update(read.data);
+  }
+  assert.equal(hash.digest('hex'), createHash('sha256').update(expected).digest('hex'), 'file bytes during the storm');
 }

@@ -7,19 +7,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RpcTcpClient } from '../../src/rpc/index.js';
 import { MountClient, Nfs3Client, Nfsstat3, Mountstat3 } from '../../src/nfs/index.js';
-import { runFuzzStorm } from '../helpers/rpc-fuzz-storm.js';
+import { readAndCheck, runFuzzStorm, STORM_RSS_LIMIT_BYTES } from '../helpers/rpc-fuzz-storm.js';
 import { startRowNfsd } from '../helpers/row-process.js';
 
-const TCP_RECORDS = 80_000;
-const UDP_RECORDS = 30_000;
-const TCP_CONNECTIONS = 4;
-const RSS_LIMIT_BYTES = 400 * 1024 * 1024;
 const SEED = Number(process.env['ROWBOOT_FUZZ_SEED'] ?? 20261123);
 
 test('row nfsd survives 100,000+ hostile records and keeps serving a good client', { timeout: 600_000 }, async () => {
@@ -47,7 +43,6 @@ test('row nfsd survives 100,000+ hostile records and keeps serving a good client
     const zone = await lookup(mount.fhandle, 'fuzz-zone');
     const victim = await lookup(zone, 'victim');
     const handles = [zone, victim, Buffer.from(victim).fill(0, 0, 4), randomBytes(victim.length)];
-    const goodDigest = createHash('sha256').update(goodData).digest('hex');
 
     const rssBefore = nfsd.rssBytes();
     const { tally, goodRounds: goodReads } = await runFuzzStorm({
@@ -55,19 +50,8 @@ test('row nfsd survives 100,000+ hostile records and keeps serving a good client
       port: nfsd.port,
       handles,
       seed: SEED,
-      tcpRecords: TCP_RECORDS,
-      udpRecords: UDP_RECORDS,
-      tcpConnections: TCP_CONNECTIONS,
       // The well-behaved client reads the whole good file again and again during the storm.
-      goodRound: async () => {
-        const hash = createHash('sha256');
-        for (let offset = 0; offset < goodData.length; offset += 64 * 1024) {
-          const read = await nfs.read({ file: good, offset, count: 64 * 1024 });
-          assert.equal(read.status, Nfsstat3.NFS3_OK);
-          if (read.status === Nfsstat3.NFS3_OK) hash.update(read.data);
-        }
-        assert.equal(hash.digest('hex'), goodDigest);
-      },
+      goodRound: () => readAndCheck(nfs, good, goodData),
     });
     const rssAfter = nfsd.rssBytes();
 
@@ -75,7 +59,7 @@ test('row nfsd survives 100,000+ hostile records and keeps serving a good client
     assert.ok(tally.garbageArgs > 1000, `GARBAGE_ARGS replies: ${tally.garbageArgs}`);
     assert.ok(tally.closedByServer > 0, 'oversized records must close their connection');
     assert.ok(goodReads > 0, 'the good client completed reads during the storm');
-    assert.ok(rssAfter < RSS_LIMIT_BYTES, `rss ${rssBefore} -> ${rssAfter}`);
+    assert.ok(rssAfter < STORM_RSS_LIMIT_BYTES, `rss ${rssBefore} -> ${rssAfter}`);
     // Still alive and correct after the storm.
     const after = await nfs.getattr({ object: good });
     assert.equal(after.status, Nfsstat3.NFS3_OK);
