@@ -1,8 +1,15 @@
 import type { Command } from './commands/command.js';
 import { demoCommand } from './commands/demo.js';
+import { dhtCommand } from './commands/dht.js';
 import { gatewayCommand } from './commands/gateway.js';
+import { gcCommand } from './commands/gc.js';
+import { keygenCommand } from './commands/keygen.js';
 import { nfsdCommand } from './commands/nfsd.js';
 import { proxyCommand } from './commands/proxy.js';
+import { publishCommand } from './commands/publish.js';
+import { refsCommand } from './commands/refs.js';
+import { resolveCommand } from './commands/resolve.js';
+import { serveCommand } from './commands/serve.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -10,6 +17,13 @@ const commands: ReadonlyMap<string, Command> = new Map([
   ['nfsd', nfsdCommand],
   ['proxy', proxyCommand],
   ['gateway', gatewayCommand],
+  ['dht', dhtCommand],
+  ['keygen', keygenCommand],
+  ['serve', serveCommand],
+  ['publish', publishCommand],
+  ['resolve', resolveCommand],
+  ['refs', refsCommand],
+  ['gc', gcCommand],
   ['demo', demoCommand],
 ]);
 

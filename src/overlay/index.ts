@@ -4,7 +4,14 @@
  * gateway keys, and TCP bridges on both ends so NFS over TCP runs through them unchanged.
  * Knows nothing of NFS.
  */
-export { startOverlayServer, type OverlayServer, type OverlayServerOptions, type OverlayServerStats, type TcpTarget } from './overlay-server.js';
+export {
+  startOverlayServer,
+  type OverlayServer,
+  type OverlayServerOptions,
+  type OverlayServerStats,
+  type StreamHandler,
+  type TcpTarget,
+} from './overlay-server.js';
 export {
   connectOverlay,
   startOverlayForwarder,

@@ -17,11 +17,19 @@ export interface TcpTarget {
   port: number;
 }
 
+/**
+ * A service answered in this process instead of a TCP port (e.g. `row serve`'s uploads, which
+ * must know the peer's key). Gets the stream, paused, and the bytes that followed the header.
+ */
+export type StreamHandler = (stream: HyperDHT.NoiseSecretStream, firstBytes: Buffer) => void;
+
 export interface OverlayServerOptions {
   dht: HyperDHT;
   keyPair: HyperDHT.KeyPair;
   /** service name -> local TCP address, e.g. { nfs: { host: '127.0.0.1', port: 2049 } }. */
   services: Readonly<Record<string, TcpTarget>>;
+  /** service name -> in-process handler; a name must not be in both maps. */
+  handlers?: Readonly<Record<string, StreamHandler>>;
   /** Gateway keys allowed to connect; undefined allows every key. */
   allow?: AllowList;
   log?: (line: string) => void;
@@ -42,8 +50,10 @@ export interface OverlayServer {
 }
 
 export async function startOverlayServer(options: OverlayServerOptions): Promise<OverlayServer> {
-  for (const name of Object.keys(options.services)) {
+  const handlers = options.handlers ?? {};
+  for (const name of [...Object.keys(options.services), ...Object.keys(handlers)]) {
     if (!isServiceName(name)) throw new OverlayError(`bad service name '${name}'`);
+    if (name in options.services && name in handlers) throw new OverlayError(`service '${name}' is both a TCP target and a handler`);
   }
   const stats: OverlayServerStats = { accepted: 0, refusedByAllowList: 0, badHeaders: 0, targetErrors: 0, active: 0 };
   const log = options.log ?? (() => undefined);
@@ -62,7 +72,7 @@ export async function startOverlayServer(options: OverlayServerOptions): Promise
     open.add(stream);
     stream.on('close', () => open.delete(stream));
     stream.on('error', () => undefined);
-    routeStream(stream, options.services, stats, log);
+    routeStream(stream, options.services, handlers, stats, log);
   });
   try {
     await server.listen(options.keyPair);
@@ -82,6 +92,7 @@ export async function startOverlayServer(options: OverlayServerOptions): Promise
 function routeStream(
   stream: HyperDHT.NoiseSecretStream,
   services: Readonly<Record<string, TcpTarget>>,
+  handlers: Readonly<Record<string, StreamHandler>>,
   stats: OverlayServerStats,
   log: (line: string) => void,
 ): void {
@@ -92,7 +103,12 @@ function routeStream(
     if (header.state === 'partial') return;
     stream.off('data', onData);
     stream.pause();
-    const target = header.state === 'done' ? services[header.service] : undefined;
+    const handler = header.state === 'done' && Object.hasOwn(handlers, header.service) ? handlers[header.service] : undefined;
+    if (handler !== undefined && header.state === 'done') {
+      handler(stream, header.rest);
+      return;
+    }
+    const target = header.state === 'done' && Object.hasOwn(services, header.service) ? services[header.service] : undefined;
     if (header.state !== 'done' || target === undefined) {
       stats.badHeaders++;
       log(`overlay: dropped stream from ${stream.remotePublicKey.toString('hex')}: ${header.state === 'invalid' ? header.reason : 'unknown service'}`);

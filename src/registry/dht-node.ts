@@ -14,8 +14,8 @@ export interface DhtAddress {
 }
 
 export interface DhtNodeOptions {
-  /** Nodes to join through; an empty list starts a new network. */
-  bootstrap: readonly DhtAddress[];
+  /** Nodes to join through; an empty list starts a new network; absent joins hyperdht's public network. */
+  bootstrap?: readonly DhtAddress[] | undefined;
   /** Address to bind; default all interfaces. */
   host?: string;
   /** UDP port; 0 (the default) picks a free one. */
@@ -50,7 +50,7 @@ function portOption(port: number | undefined): number | [number, number] {
 /** A DHT node that has joined the network (or, with an empty bootstrap, is a network of one). */
 export async function startDhtNode(options: DhtNodeOptions): Promise<HyperDHT> {
   const node = new HyperDHT({
-    bootstrap: [...options.bootstrap],
+    ...(options.bootstrap === undefined ? {} : { bootstrap: [...options.bootstrap] }),
     port: portOption(options.port),
     ephemeral: options.ephemeral ?? true,
     ...(options.host === undefined ? {} : { host: options.host }),
@@ -72,7 +72,8 @@ export async function startDhtNode(options: DhtNodeOptions): Promise<HyperDHT> {
 export async function startBootstrapNode(listen: DhtAddress, bootstrap: readonly DhtAddress[] = []): Promise<HyperDHT> {
   let node: HyperDHT;
   try {
-    node = HyperDHT.bootstrapper(listen.port, listen.host, { bootstrap: [...bootstrap] });
+    // Bind the given address too: bootstrapper() only advertises it and binds all interfaces.
+    node = HyperDHT.bootstrapper(listen.port, listen.host, { bootstrap: [...bootstrap], host: listen.host });
   } catch (error) {
     throw new RegistryError(`cannot start a DHT node on ${listen.host}:${listen.port}`, { cause: error });
   }

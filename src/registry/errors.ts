@@ -44,3 +44,15 @@ export class PublishRejectedError extends RegistryError {}
 
 /** A DHT query failed (no nodes reachable, node destroyed, ...). */
 export class DhtQueryError extends RegistryError {}
+
+/** A manifest does not decode, or describes an unsafe or inconsistent tree; the message says where. */
+export class ManifestError extends RegistryError {}
+
+/** An image store cannot be read or written (the cause is the file-system error). */
+export class ImageStoreError extends RegistryError {}
+
+/** The store already holds that version, or holds the appliance for another publisher. */
+export class StoreConflictError extends ImageStoreError {}
+
+/** A publish or delete over the overlay failed: the server refused (message = its reason) or the stream broke. */
+export class TransferError extends RegistryError {}

@@ -1,7 +1,8 @@
 /**
  * The rowboot image registry: the three DHT tables of 002_eb6434fc5d94cfdc.txt Section 3
  * (latest version of A, servers of A@vN, users of A@vN) on hyperdht, key files, image references
- * and the garbage-collection rule. Knows nothing of NFS.
+ * and the garbage-collection rule; the image store of `row serve` (store/: layout, manifests, the
+ * publish and delete services on overlay streams). Knows nothing of NFS.
  */
 export {
   Registry,
@@ -40,6 +41,28 @@ export {
   type DhtNodeOptions,
   type LocalTestnet,
 } from './dht-node.js';
+export { ImageStore, INCOMING_DIR, type StoredVersion, type Staging } from './store/image-store.js';
+export {
+  MANIFEST_BLOCK_SIZE,
+  dataBlockIndexes,
+  decodeManifest,
+  encodeManifest,
+  manifestHash,
+  manifestTotals,
+  type Manifest,
+  type ManifestEntry,
+  type ManifestTotals,
+} from './store/manifest.js';
+export { buildManifest, type BuiltManifest, type ImageIdentity } from './store/manifest-builder.js';
+export { TreeWriter } from './store/tree-writer.js';
+export { imagePathProblem } from './store/safe-path.js';
+export { publishToStore, type StorePublishResult } from './store/local-publish.js';
+export { servePublish, type AuthenticatedStream, type PublishServiceOptions } from './store/publish-service.js';
+export { uploadImage, type UploadOptions, type UploadResult } from './store/publish-client.js';
+export { DeleteService, requestDelete, type DeleteServiceOptions } from './store/delete-service.js';
+export { signDeleteRequest, verifyDeleteRequest, type DeleteRequest, type SignedDeleteRequest } from './store/delete-request.js';
+export { StoreAnnouncer, type StoreAnnouncerOptions } from './store/store-announcer.js';
+export { PUBLISH_SERVICE, DELETE_SERVICE, type DeleteResult } from './store/wire.js';
 export {
   RegistryError,
   ImageRefError,
@@ -49,4 +72,8 @@ export {
   VersionNotNewerError,
   PublishRejectedError,
   DhtQueryError,
+  ManifestError,
+  ImageStoreError,
+  StoreConflictError,
+  TransferError,
 } from './errors.js';

@@ -35,6 +35,7 @@ export interface PresenceOptions {
   kind: PresenceKind;
   ttlMs: number;
   mountPath?: string;
+  manifestHash?: string;
   clock: () => number;
   onError?: (error: Error) => void;
 }
@@ -125,6 +126,7 @@ export class PresenceAnnouncement implements PresenceHandle {
       ttlMs: this.ttlMs,
       stopped: final,
       ...(this.options.mountPath === undefined ? {} : { mountPath: this.options.mountPath }),
+      ...(this.options.manifestHash === undefined ? {} : { manifestHash: this.options.manifestHash }),
     };
     try {
       await this.dht.mutablePut(this.signer, encodePresence(value), { seq });

@@ -32,6 +32,8 @@ export interface PresenceValue {
   stopped: boolean;
   /** Servers only: where the version is exported (the manifest's mount path). */
   mountPath?: string;
+  /** Servers only: SHA-256 of the manifest of the copy this server holds. */
+  manifestHash?: string;
 }
 
 /** hyperdht carries values in one UDP message; stay well under its size limit. */
@@ -120,6 +122,7 @@ export function decodeLatest(bytes: Buffer): LatestValue {
 export function encodePresence(value: PresenceValue): Buffer {
   checkImage(value.name, value.version);
   if (value.mountPath !== undefined) assertMountPath(value.mountPath);
+  if (value.manifestHash !== undefined) assertManifestHash(value.manifestHash);
   return encodeJson({
     type: PRESENCE_TYPE[value.kind],
     name: value.name,
@@ -128,6 +131,7 @@ export function encodePresence(value: PresenceValue): Buffer {
     ttlMs: value.ttlMs,
     stopped: value.stopped,
     ...(value.mountPath === undefined ? {} : { mountPath: value.mountPath }),
+    ...(value.manifestHash === undefined ? {} : { manifestHash: value.manifestHash }),
   });
 }
 
@@ -146,6 +150,10 @@ export function decodePresence(bytes: Buffer, kind: PresenceKind): PresenceValue
   if (record.mountPath !== undefined) {
     value.mountPath = field(record, 'mountPath', 'string');
     assertMountPath(value.mountPath);
+  }
+  if (record.manifestHash !== undefined) {
+    value.manifestHash = field(record, 'manifestHash', 'string');
+    assertManifestHash(value.manifestHash);
   }
   return value;
 }

@@ -7,7 +7,7 @@ import { mapLimit } from './map-limit.js';
 import { PresenceAnnouncement, type PresenceHandle } from './presence-announcement.js';
 import { fetchPresence, lookupAnnounced, type LookupStats } from './presence-lookup.js';
 import { PUBLIC_KEY_BYTES } from './public-key.js';
-import { assertMountPath } from './records.js';
+import { assertManifestHash, assertMountPath } from './records.js';
 import { serversTopic, USERS_SHARDS, usersTopic, type ImageVersion } from './topics.js';
 
 /**
@@ -25,6 +25,8 @@ export interface RegistryOptions {
 export interface ServerEntry {
   publicKey: Buffer;
   mountPath?: string;
+  /** The manifest hash the server says its copy has. */
+  manifestHash?: string;
   expiresAt: number;
   live: boolean;
 }
@@ -81,14 +83,16 @@ export class Registry {
   async announceServer(
     keyPair: KeyPair,
     image: ImageVersion,
-    options: { mountPath: string; ttlMs?: number; onError?: (error: Error) => void },
+    options: { mountPath: string; manifestHash?: string; ttlMs?: number; onError?: (error: Error) => void },
   ): Promise<PresenceHandle> {
     checkImage(image);
     assertMountPath(options.mountPath);
+    if (options.manifestHash !== undefined) assertManifestHash(options.manifestHash);
     const announcement = new PresenceAnnouncement(this.dht, keyPair, image, {
       kind: 'server',
       ttlMs: options.ttlMs ?? DEFAULT_SERVERS_TTL_MS,
       mountPath: options.mountPath,
+      ...(options.manifestHash === undefined ? {} : { manifestHash: options.manifestHash }),
       clock: this.clock,
       ...(options.onError ? { onError: options.onError } : {}),
     });
@@ -112,6 +116,7 @@ export class Registry {
         expiresAt: entry.value.expiresAt,
         live,
         ...(entry.value.mountPath === undefined ? {} : { mountPath: entry.value.mountPath }),
+        ...(entry.value.manifestHash === undefined ? {} : { manifestHash: entry.value.manifestHash }),
       });
     }
     return servers.sort((a, b) => Number(b.live) - Number(a.live) || b.expiresAt - a.expiresAt);

@@ -1,0 +1,62 @@
+import type { FileHandle } from 'node:fs/promises';
+import { StoreConflictError } from '../errors.js';
+import type { ImageStore, StoredVersion } from './image-store.js';
+import { buildManifest, holeWriter, type BuildOptions, type ImageIdentity } from './manifest-builder.js';
+import { MANIFEST_BLOCK_SIZE, manifestHash, type Manifest } from './manifest.js';
+import { TreeWriter } from './tree-writer.js';
+
+/**
+ * `row publish A@vN DIR --store STORE`: copies DIR into the store as A@vN in one read of every
+ * file (hashing as it copies), keeps zero blocks as holes, and commits atomically.
+ */
+export interface StorePublishResult {
+  stored: StoredVersion;
+  manifest: Manifest;
+  manifestBytes: Buffer;
+}
+
+export async function publishToStore(
+  store: ImageStore,
+  sourceRoot: string,
+  identity: ImageIdentity,
+  options: Pick<BuildOptions, 'onSkip' | 'onProgress'> = {},
+): Promise<StorePublishResult> {
+  // Refuse before copying gigabytes; the same tree again (a retried publish) is already done.
+  const existing = await store.find(identity.name, identity.version);
+  if (existing !== null) {
+    const built = await buildManifest(sourceRoot, identity, options);
+    if (manifestHash(built.bytes) !== existing.manifestHash) {
+      throw new StoreConflictError(`this store already holds ${identity.name}@v${identity.version} with other contents (manifest ${existing.manifestHash})`);
+    }
+    return { stored: existing, manifest: built.manifest, manifestBytes: built.bytes };
+  }
+  const owner = await store.publisherOf(identity.name);
+  if (owner !== null && owner !== identity.publisher) {
+    throw new StoreConflictError(`this store holds ${identity.name} for publisher ${owner}, not ${identity.publisher}`);
+  }
+  const staging = await store.createStaging();
+  try {
+    const writer = new TreeWriter(staging.tree);
+    const built = await buildManifest(sourceRoot, identity, {
+      ...options,
+      visit: {
+        directory: (entry) => writer.directory(entry),
+        symlink: (entry) => writer.symlink(entry),
+        file: async (path) => {
+          const handle: FileHandle = await writer.createFile({ path });
+          return {
+            sink: holeWriter(handle, MANIFEST_BLOCK_SIZE),
+            finish: (entry) => writer.finishFile(handle, entry),
+            abort: () => handle.close(),
+          };
+        },
+      },
+    });
+    await writer.finish(built.manifest.root);
+    const stored = await store.commit(staging, built.bytes, built.manifest);
+    if (stored.manifestHash !== manifestHash(built.bytes)) throw new StoreConflictError(`${identity.name}@v${identity.version} changed while it was stored`);
+    return { stored, manifest: built.manifest, manifestBytes: built.bytes };
+  } finally {
+    await staging.discard();
+  }
+}
