@@ -8,6 +8,7 @@ import { isIPv4 } from 'node:net';
 import { parseUpstreamSpec, UpstreamConnectError } from '../rowfs/index.js';
 import type { UpstreamAddress } from '../rowfs/index.js';
 import { GatewayConfigError } from './errors.js';
+import { ImageConfigKey, imageOnlyKeys, resolveImageSourceConfig, type ImageSourceConfig } from './image-config.js';
 
 /** Every key the config file and the flags accept. */
 export const GatewayConfigKey = {
@@ -23,12 +24,14 @@ export const GatewayConfigKey = {
   STATE: 'state',
   SHADOW_DIR: 'shadow-dir',
   BLOCK_SIZE: 'block-size',
+  READ_AHEAD: 'read-ahead',
   METRICS: 'metrics',
   KERNEL_ARGS: 'kernel-args',
   NFS_PORT: 'nfs-port',
   PORTMAP_PORT: 'portmap-port',
   DHCP_GUARD: 'dhcp-guard',
   ROUTER_ADVERTISEMENTS: 'router-advertisements',
+  ...ImageConfigKey,
 } as const;
 export type GatewayConfigKey = (typeof GatewayConfigKey)[keyof typeof GatewayConfigKey];
 
@@ -46,12 +49,17 @@ export interface GatewayConfig {
   dhcpRange: { from: string; to: string };
   leaseTimeSeconds: number | undefined;
   tftpRoot: string;
-  main: UpstreamAddress;
+  /** The read-only image server over plain TCP (`main`); exactly one of `main` and `image` is set. */
+  main: UpstreamAddress | undefined;
+  /** An appliance found through the DHT and reached over the overlay (`image`, `publisher`, ...). */
+  image: ImageSourceConfig | undefined;
   upstreamDeadlineMs: number | undefined;
   stateDir: string;
   /** The embedded shadow server's directory; default `<state>/shadow`. */
   shadowDir: string;
   blockSize: number | undefined;
+  /** READs fetched ahead of a sequential reader of an unmodified file (`row proxy --read-ahead`); 0 turns it off. */
+  readAheadDepth: number | undefined;
   metrics: { host: string; port: number } | undefined;
   /** Appended to every client's kernel command line (e.g. `rowboot.test=reboot-once`). */
   kernelArgs: string[];
@@ -67,6 +75,8 @@ export const DEFAULT_NFS_PORT = 2049;
 export const DEFAULT_PORTMAP_PORT = 111;
 const DEFAULT_PREFIX_LENGTH = 24;
 const MS_PER_SECOND = 1000;
+/** Requests in flight ahead of one reader; more only holds more memory per stream. */
+const MAX_READ_AHEAD = 64;
 
 function text(key: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') throw new GatewayConfigError(key, `must be a non-empty string, got ${JSON.stringify(value)}`);
@@ -140,6 +150,31 @@ function kernelArgs(key: string, value: unknown): string[] {
   return args;
 }
 
+/** `main` (plain TCP to one NFS server) or `image` (DHT + overlay), never both. */
+function upstreamOf(settings: GatewaySettings): { main: UpstreamAddress | undefined; image: ImageSourceConfig | undefined } {
+  const K = GatewayConfigKey;
+  if (settings[K.MAIN] !== undefined && settings[K.IMAGE] !== undefined) {
+    throw new GatewayConfigError(K.IMAGE, 'give either main (HOST:PORT:/export) or image (A[@vN] from the DHT), not both');
+  }
+  if (settings[K.IMAGE] !== undefined) {
+    if (settings[K.MAIN_MOUNT_PORT] !== undefined) throw new GatewayConfigError(K.MAIN_MOUNT_PORT, 'only applies to main, not to image');
+    return { main: undefined, image: resolveImageSourceConfig(settings) };
+  }
+  for (const key of imageOnlyKeys) {
+    if (settings[key] !== undefined) throw new GatewayConfigError(key, 'only applies to image (A[@vN] from the DHT), not to main');
+  }
+  if (settings[K.MAIN] === undefined) throw new GatewayConfigError(K.MAIN, 'is required (or give image A[@vN] with its publisher instead)');
+  let main: UpstreamAddress;
+  try {
+    main = parseUpstreamSpec(text(K.MAIN, settings[K.MAIN]));
+  } catch (cause) {
+    if (cause instanceof UpstreamConnectError) throw new GatewayConfigError(K.MAIN, cause.message, { cause });
+    throw cause;
+  }
+  if (settings[K.MAIN_MOUNT_PORT] !== undefined) main = { ...main, mountPort: integer(K.MAIN_MOUNT_PORT, settings[K.MAIN_MOUNT_PORT], 1, 65535) };
+  return { main, image: undefined };
+}
+
 /** Validates raw settings (file merged with flags); throws GatewayConfigError naming the key. */
 export function resolveGatewayConfig(settings: GatewaySettings): GatewayConfig {
   for (const key of Object.keys(settings)) {
@@ -149,14 +184,7 @@ export function resolveGatewayConfig(settings: GatewaySettings): GatewayConfig {
   const iface = text(K.INTERFACE, required(settings, K.INTERFACE));
   if (!/^[A-Za-z0-9_.:-]{1,15}$/.test(iface)) throw new GatewayConfigError(K.INTERFACE, `is not an interface name: ${JSON.stringify(iface)}`);
   const address = ipv4(K.ADDRESS, required(settings, K.ADDRESS));
-  let main: UpstreamAddress;
-  try {
-    main = parseUpstreamSpec(text(K.MAIN, required(settings, K.MAIN)));
-  } catch (cause) {
-    if (cause instanceof UpstreamConnectError) throw new GatewayConfigError(K.MAIN, cause.message, { cause });
-    throw cause;
-  }
-  if (settings[K.MAIN_MOUNT_PORT] !== undefined) main = { ...main, mountPort: integer(K.MAIN_MOUNT_PORT, settings[K.MAIN_MOUNT_PORT], 1, 65535) };
+  const { main, image } = upstreamOf(settings);
   const stateDir = directory(K.STATE, required(settings, K.STATE));
   const optional = <T>(key: GatewayConfigKey, parse: (key: string, value: unknown) => T): T | undefined =>
     settings[key] === undefined ? undefined : parse(key, settings[key]);
@@ -169,10 +197,12 @@ export function resolveGatewayConfig(settings: GatewaySettings): GatewayConfig {
     leaseTimeSeconds: optional(K.LEASE_TIME, (key, value) => integer(key, value, 1, 0xfffffffe)),
     tftpRoot: directory(K.TFTP_ROOT, required(settings, K.TFTP_ROOT)),
     main,
+    image,
     upstreamDeadlineMs: deadlineSeconds === undefined ? undefined : deadlineSeconds * MS_PER_SECOND,
     stateDir,
     shadowDir: optional(K.SHADOW_DIR, directory) ?? join(stateDir, 'shadow'),
     blockSize: optional(K.BLOCK_SIZE, (key, value) => integer(key, value, 512, 1024 * 1024)),
+    readAheadDepth: optional(K.READ_AHEAD, (key, value) => integer(key, value, 0, MAX_READ_AHEAD)),
     metrics: optional(K.METRICS, hostPort),
     kernelArgs: kernelArgs(K.KERNEL_ARGS, settings[K.KERNEL_ARGS]),
     nfsPort: optional(K.NFS_PORT, (key, value) => integer(key, value, 1, 65535)) ?? DEFAULT_NFS_PORT,
@@ -185,7 +215,7 @@ export function resolveGatewayConfig(settings: GatewaySettings): GatewayConfig {
 /** Relative directories in a config file are relative to the file, not to the caller's cwd. */
 export function anchorSettingsPaths(settings: GatewaySettings, baseDir: string): GatewaySettings {
   const anchored: GatewaySettings = { ...settings };
-  for (const key of [GatewayConfigKey.TFTP_ROOT, GatewayConfigKey.STATE, GatewayConfigKey.SHADOW_DIR]) {
+  for (const key of [GatewayConfigKey.TFTP_ROOT, GatewayConfigKey.STATE, GatewayConfigKey.SHADOW_DIR, GatewayConfigKey.KEY]) {
     const value = anchored[key];
     if (typeof value === 'string' && value !== '' && !isAbsolute(value)) anchored[key] = join(baseDir, value);
   }

@@ -27,3 +27,9 @@ export class GatewayStartError extends GatewayError {
     super(`${service}: ${message}`, options);
   }
 }
+
+/** One image server could not be used (overlay stream, MNT of its copy); another holder may be. */
+export class ImageServerError extends GatewayError {}
+
+/** The image cannot be used now: not published, or no server holding the version is reachable. */
+export class ImageUnavailableError extends GatewayError {}

@@ -13,15 +13,16 @@ import type { TftpCounters } from '../boot/tftp/index.js';
 import { TftpServer } from '../boot/tftp/index.js';
 import type { MetricsEndpoint } from '../metrics/index.js';
 import { startMetricsEndpoint } from '../metrics/index.js';
-import type { RowProxy, RowProxyMetrics } from '../rowfs/index.js';
+import type { ConnectedUpstream, RowProxy, RowProxyMetrics } from '../rowfs/index.js';
 import { connectUpstream, rowProxyMetricFamilies, startRowProxy } from '../rowfs/index.js';
 import type { GatewayConfig } from './config.js';
 import { DEFAULT_NFS_PORT, DEFAULT_PORTMAP_PORT } from './config.js';
 import { openEmbeddedShadow } from './embedded-shadow.js';
 import { GatewayStartError } from './errors.js';
+import { notingClients, startImageMain, type ImageMain, type ImageMainStatus } from './image-main.js';
 import type { GatewayLogger } from './logger.js';
 import { prefixedLogger, silentGatewayLogger } from './logger.js';
-import { dhcpMetricFamilies, tftpMetricFamilies } from './metric-families.js';
+import { dhcpMetricFamilies, imageMetricFamilies, tftpMetricFamilies } from './metric-families.js';
 import { startPortmapServer } from './portmap-server.js';
 import { pxelinuxVirtualFiles } from './pxelinux-config.js';
 import { macSessionKey } from './session-key.js';
@@ -47,6 +48,10 @@ export interface Gateway {
   readonly metricsPort: number | undefined;
   /** radvd's PID, when router advertisements run. */
   readonly routerAdvertiserPid: number | undefined;
+  /** The gateway's public key, when main is an image from the DHT. */
+  readonly gatewayKey: Buffer | undefined;
+  /** The image main's state (server in use, failovers, users entry); undefined with a plain-TCP main. */
+  imageStatus(): ImageMainStatus | undefined;
   proxyMetrics(): RowProxyMetrics;
   dhcpStats(): DhcpStats;
   tftpCounters(): TftpCounters;
@@ -72,15 +77,30 @@ async function step<T>(service: string, what: string, start: () => Promise<T>): 
   }
 }
 
+/** Main over plain TCP (`main`), or an image from the DHT over the overlay (`image`). */
+async function connectMain(config: GatewayConfig, logger: GatewayLogger): Promise<{ main: ConnectedUpstream; image: ImageMain | undefined }> {
+  if (config.image !== undefined) {
+    const source = config.image;
+    const image = await step('image', `cannot use ${source.name}${source.version === undefined ? '' : `@v${source.version}`} from the DHT`, () =>
+      startImageMain(source, { stateDir: config.stateDir, deadlineMs: config.upstreamDeadlineMs, logger: prefixedLogger(logger, 'image') }),
+    );
+    return { main: image.upstream, image };
+  }
+  const address = config.main;
+  if (address === undefined) throw new GatewayStartError('main', 'neither main nor image is configured');
+  const main = await step('main', `cannot reach ${address.host}:${address.port}:${address.exportPath} (is the image server up? give main-mount-port if it has no portmapper)`, () =>
+    connectUpstream({ ...address, role: 'main', deadlineMs: config.upstreamDeadlineMs, logger: prefixedLogger(logger, 'main') }),
+  );
+  return { main, image: undefined };
+}
+
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? silentGatewayLogger;
   const closers: Closer[] = [];
   try {
     mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
 
-    const main = await step('main', `cannot reach ${config.main.host}:${config.main.port}:${config.main.exportPath} (is the image server up? give main-mount-port if it has no portmapper)`, () =>
-      connectUpstream({ ...config.main, role: 'main', deadlineMs: config.upstreamDeadlineMs, logger: prefixedLogger(logger, 'main') }),
-    );
+    const { main, image } = await connectMain(config, logger);
     closers.push(() => main.close());
     const shadow = await step('shadow', `cannot open ${config.shadowDir}`, () => openEmbeddedShadow(config.shadowDir, config.stateDir));
     closers.push(() => shadow.close());
@@ -102,9 +122,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         listenPort: config.nfsPort,
         main,
         shadow,
-        stateDir: join(config.stateDir, 'rowfs'),
+        stateDir: image?.rowfsStateDir ?? join(config.stateDir, 'rowfs'),
         blockSize: config.blockSize,
-        sessionKeyOf: macSessionKey((address) => dhcp.leaseByAddress(address)),
+        readAheadDepth: config.readAheadDepth,
+        sessionKeyOf: notingClients(macSessionKey((address) => dhcp.leaseByAddress(address)), image),
         logger: prefixedLogger(logger, 'nfs'),
       }),
     );
@@ -162,7 +183,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     if (config.metrics) {
       const { host, port } = config.metrics;
       endpoint = await step('metrics', `cannot serve metrics on ${host}:${port}`, () =>
-        startMetricsEndpoint(host, port, [() => rowProxyMetricFamilies(proxy.metrics()), () => dhcpMetricFamilies(dhcp.stats), () => tftpMetricFamilies(tftp.counters())]),
+        startMetricsEndpoint(host, port, [
+          () => rowProxyMetricFamilies(proxy.metrics()),
+          () => dhcpMetricFamilies(dhcp.stats),
+          () => tftpMetricFamilies(tftp.counters()),
+          () => (image === undefined ? [] : imageMetricFamilies(image.status())),
+        ]),
       );
       const running = endpoint;
       closers.push(() => running.close());
@@ -179,6 +205,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       shadowName: shadow.name,
       metricsPort: endpoint?.port,
       routerAdvertiserPid: advertiser?.pid,
+      gatewayKey: image?.publicKey,
+      imageStatus: () => image?.status(),
       proxyMetrics: () => proxy.metrics(),
       dhcpStats: () => dhcp.stats,
       tftpCounters: () => tftp.counters(),

@@ -14,6 +14,15 @@ export { openEmbeddedShadow, type EmbeddedShadow } from './embedded-shadow.js';
 export { clientKernelArgs, macOfPxelinuxPath, pxelinuxConfig, pxelinuxVirtualFiles, type PxelinuxConfigOptions } from './pxelinux-config.js';
 export { macSessionKey, type LeaseLookup } from './session-key.js';
 export { gatewayMappings, startPortmapServer, type PortmapServer } from './portmap-server.js';
-export { dhcpMetricFamilies, tftpMetricFamilies } from './metric-families.js';
+export { dhcpMetricFamilies, imageMetricFamilies, tftpMetricFamilies } from './metric-families.js';
 export { prefixedLogger, silentGatewayLogger, type GatewayLogger } from './logger.js';
-export { GatewayConfigError, GatewayError, GatewayStartError } from './errors.js';
+export { GatewayConfigError, GatewayError, GatewayStartError, ImageServerError, ImageUnavailableError } from './errors.js';
+export {
+  resolveImageSourceConfig,
+  ImageConfigKey,
+  DEFAULT_FAILOVER_AFTER_MS,
+  type ImageSourceConfig,
+  type ImageSettings,
+} from './image-config.js';
+export { startImageMain, notingClients, GATEWAY_KEY_FILE, type ImageMain, type ImageMainOptions, type ImageMainStatus } from './image-main.js';
+export { ImageHandles, IMAGE_HANDLE_BYTES } from './image-handles.js';

@@ -2,6 +2,7 @@
 import type { DhcpStats } from '../boot/dhcp/index.js';
 import type { TftpCounters } from '../boot/tftp/index.js';
 import type { MetricFamily } from '../metrics/index.js';
+import type { ImageMainStatus } from './image-main.js';
 
 function numericSamples(values: object, label: string): MetricFamily['samples'] {
   return Object.entries(values)
@@ -24,5 +25,15 @@ export function tftpMetricFamilies(counters: TftpCounters): MetricFamily[] {
       type: 'counter',
       samples: Object.entries(errorsSent).map(([code, value]) => ({ labels: { code }, value })),
     },
+  ];
+}
+
+/** The image main (`image` instead of `main`): servers used and given up, retries, the users-table entry. */
+export function imageMetricFamilies(status: ImageMainStatus): MetricFamily[] {
+  const events = { ...status.selector, ...status.backend, announcements: status.users.announcements, failedRefreshes: status.users.failedRefreshes };
+  return [
+    { name: 'rowboot_image_events_total', help: 'Image main: server connects, failovers, unreachable servers, retried and timed-out calls, users-table announcements', type: 'counter', samples: numericSamples(events, 'event') },
+    { name: 'rowboot_image_live_clients', help: 'Clients that made a call within the users TTL', type: 'gauge', samples: [{ labels: {}, value: status.users.liveClients }] },
+    { name: 'rowboot_image_users_announced', help: '1 while this gateway announces that it uses the image', type: 'gauge', samples: [{ labels: { image: status.image }, value: status.users.announcing ? 1 : 0 }] },
   ];
 }

@@ -1,4 +1,4 @@
-import sodium from 'sodium-universal';
+import { sodium } from './lazy-modules.js';
 import type HyperDHT from 'hyperdht';
 import type { KeyPair } from './key-file.js';
 
@@ -22,23 +22,23 @@ const SIGNATURE_BYTES = 64;
 /** The public half of `derivedSigner(keyPair, namespace)`, computed from the public key only. */
 export function derivePublicKey(publicKey: Buffer, namespace: Buffer): Buffer {
   const derived = Buffer.alloc(PUBLIC_KEY_BYTES);
-  sodium.extension_tweak_ed25519_pk(derived, publicKey, namespace);
+  sodium().extension_tweak_ed25519_pk(derived, publicKey, namespace);
   return derived;
 }
 
 /** A signer hyperdht can use in place of a key pair (`mutablePut` calls `sign`). */
 export function derivedSigner(keyPair: KeyPair, namespace: Buffer): DerivedSigner {
   const baseScalar = Buffer.alloc(SCALAR_BYTES);
-  sodium.extension_tweak_ed25519_sk_to_scalar(baseScalar, keyPair.secretKey);
+  sodium().extension_tweak_ed25519_sk_to_scalar(baseScalar, keyPair.secretKey);
   const scalar = Buffer.alloc(SCALAR_BYTES);
-  sodium.extension_tweak_ed25519_scalar(scalar, baseScalar, namespace);
-  sodium.sodium_memzero(baseScalar);
+  sodium().extension_tweak_ed25519_scalar(scalar, baseScalar, namespace);
+  sodium().sodium_memzero(baseScalar);
   const publicKey = derivePublicKey(keyPair.publicKey, namespace);
   return {
     publicKey,
     sign(signable: Buffer): Buffer {
       const signature = Buffer.alloc(SIGNATURE_BYTES);
-      sodium.extension_tweak_ed25519_sign_detached(signature, signable, scalar, publicKey);
+      sodium().extension_tweak_ed25519_sign_detached(signature, signable, scalar, publicKey);
       return signature;
     },
   };

@@ -1,4 +1,5 @@
-import HyperDHT from 'hyperdht';
+import type HyperDHT from 'hyperdht';
+import { hyperdht } from './lazy-modules.js';
 import { RegistryError } from './errors.js';
 
 /**
@@ -49,7 +50,7 @@ function portOption(port: number | undefined): number | [number, number] {
 
 /** A DHT node that has joined the network (or, with an empty bootstrap, is a network of one). */
 export async function startDhtNode(options: DhtNodeOptions): Promise<HyperDHT> {
-  const node = new HyperDHT({
+  const node = new (hyperdht())({
     ...(options.bootstrap === undefined ? {} : { bootstrap: [...options.bootstrap] }),
     port: portOption(options.port),
     ephemeral: options.ephemeral ?? true,
@@ -73,7 +74,7 @@ export async function startBootstrapNode(listen: DhtAddress, bootstrap: readonly
   let node: HyperDHT;
   try {
     // Bind the given address too: bootstrapper() only advertises it and binds all interfaces.
-    node = HyperDHT.bootstrapper(listen.port, listen.host, { bootstrap: [...bootstrap], host: listen.host });
+    node = hyperdht().bootstrapper(listen.port, listen.host, { bootstrap: [...bootstrap], host: listen.host });
   } catch (error) {
     throw new RegistryError(`cannot start a DHT node on ${listen.host}:${listen.port}`, { cause: error });
   }

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
-import HyperDHT from 'hyperdht';
+import type HyperDHT from 'hyperdht';
+import { hyperdht } from './lazy-modules.js';
 import { KeyFileError } from './errors.js';
 import { formatPublicKey, parsePublicKey } from './public-key.js';
 
@@ -22,7 +23,7 @@ interface KeyFileJson {
 }
 
 export function generateKeyPair(): KeyPair {
-  return HyperDHT.keyPair();
+  return hyperdht().keyPair();
 }
 
 /** Writes `keyPair` (a new one if omitted) to `path`; refuses to replace a file unless `overwrite`. */
@@ -98,7 +99,7 @@ function decodeKeyFile(path: string, text: string): KeyPair {
     throw new KeyFileError(path, `not a rowboot key file (expected type '${KEY_FILE_TYPE}' with seed and publicKey)`);
   }
   if (!/^[0-9a-f]{64}$/.test(body.seed)) throw new KeyFileError(path, 'seed must be 64 lowercase hex digits');
-  const keyPair = HyperDHT.keyPair(Buffer.from(body.seed, 'hex'));
+  const keyPair = hyperdht().keyPair(Buffer.from(body.seed, 'hex'));
   let publicKey: Buffer;
   try {
     publicKey = parsePublicKey(body.publicKey);

@@ -1,4 +1,4 @@
-import HyperDHT from 'hyperdht';
+import { hyperdht } from './lazy-modules.js';
 import { formatImageRef } from './image-ref.js';
 
 /**
@@ -46,12 +46,12 @@ export function userNamespace(image: ImageVersion): Buffer {
 
 /** topic = hash(A@vN, "servers") */
 export function serversTopic(image: ImageVersion): Buffer {
-  return HyperDHT.hash(Buffer.concat([tag('servers'), SEPARATOR, ...imagePart(image)]));
+  return hyperdht().hash(Buffer.concat([tag('servers'), SEPARATOR, ...imagePart(image)]));
 }
 
 /** topic = hash(A@vN, "users", shard) */
 export function usersTopic(image: ImageVersion, shard: number): Buffer {
-  return HyperDHT.hash(Buffer.concat([tag('users'), SEPARATOR, ...imagePart(image), SEPARATOR, Buffer.from([shard])]));
+  return hyperdht().hash(Buffer.concat([tag('users'), SEPARATOR, ...imagePart(image), SEPARATOR, Buffer.from([shard])]));
 }
 
 export function usersShardOf(gatewayKey: Buffer): number {

@@ -50,7 +50,7 @@ test('defaults: NFS on 2049, portmap on 111, shadow under the state directory, g
   assert.deepEqual(config.main, { host: '10.8.0.2', port: 2049, exportPath: '/images/tiny' });
   assert.equal(config.dhcpGuard, true);
   assert.equal(config.routerAdvertisements, true);
-  assert.deepEqual(resolveGatewayConfig({ ...minimal, 'main-mount-port': '635' }).main.mountPort, 635);
+  assert.deepEqual(resolveGatewayConfig({ ...minimal, 'main-mount-port': '635' }).main?.mountPort, 635);
   assert.deepEqual(resolveGatewayConfig({ ...minimal, 'kernel-args': 'a=1  b' }).kernelArgs, ['a=1', 'b']);
 });
 

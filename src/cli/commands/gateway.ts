@@ -1,14 +1,17 @@
 import type { GatewayConfig, GatewayLogger, GatewaySettings } from '../../gateway/index.js';
 import { GatewayConfigError, GatewayConfigKey, GatewayStartError, loadGatewaySettings, resolveGatewayConfig, startGateway } from '../../gateway/index.js';
+import { formatPublicKey } from '../../registry/index.js';
 import { formatRowProxySummary } from '../../rowfs/index.js';
+import { BOOTSTRAP_ENV } from '../dht-client.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { parseFlags } from '../parse-flags.js';
 import type { Command } from './command.js';
 
 const usage =
-  'row gateway --interface IF --address IP --dhcp-range FROM-TO --tftp-root DIR --main HOST:PORT:/export --state DIR ' +
-  '[--config FILE] [--metrics HOST:PORT] [--main-mount-port PORT] [--shadow-dir DIR] [--block-size BYTES] [--upstream-deadline SECONDS] ' +
+  'row gateway --interface IF --address IP --dhcp-range FROM-TO --tftp-root DIR --state DIR ' +
+  '(--main HOST:PORT:/export [--main-mount-port PORT] | --image A[@vN] --publisher PUBKEY [--bootstrap HOST:PORT[,...]] [--key FILE] [--users-ttl SECONDS] [--failover-after SECONDS]) ' +
+  '[--config FILE] [--metrics HOST:PORT] [--shadow-dir DIR] [--block-size BYTES] [--read-ahead REQUESTS] [--upstream-deadline SECONDS] ' +
   '[--prefix-length N] [--lease-time SECONDS] [--kernel-args "ARGS"] [--nfs-port P] [--portmap-port P] [--no-dhcp-guard] [--no-router-advertisements] [--verbose]';
 
 /** Flags that carry a config key's value as text (the config file's keys are the same names). */
@@ -25,10 +28,17 @@ const valueKeys = [
   GatewayConfigKey.STATE,
   GatewayConfigKey.SHADOW_DIR,
   GatewayConfigKey.BLOCK_SIZE,
+  GatewayConfigKey.READ_AHEAD,
   GatewayConfigKey.METRICS,
   GatewayConfigKey.KERNEL_ARGS,
   GatewayConfigKey.NFS_PORT,
   GatewayConfigKey.PORTMAP_PORT,
+  GatewayConfigKey.IMAGE,
+  GatewayConfigKey.PUBLISHER,
+  GatewayConfigKey.BOOTSTRAP,
+  GatewayConfigKey.KEY,
+  GatewayConfigKey.USERS_TTL,
+  GatewayConfigKey.FAILOVER_AFTER,
 ] as const;
 
 function cliLogger(io: CliIo, verbose: boolean): GatewayLogger {
@@ -59,8 +69,11 @@ function settingsFrom(args: string[]): { settings: GatewaySettings; verbose: boo
   for (const key of valueKeys) if (raw[key] !== undefined) flags[key] = raw[key];
   if (raw['no-dhcp-guard'] === true) flags[GatewayConfigKey.DHCP_GUARD] = false;
   if (raw['no-router-advertisements'] === true) flags[GatewayConfigKey.ROUTER_ADVERTISEMENTS] = false;
-  // Flags override the file, key by key.
-  return { settings: { ...file, ...flags }, verbose: raw.verbose === true };
+  // Flags override the file, key by key; ROW_BOOTSTRAP stands in for a bootstrap given nowhere (as for every DHT command).
+  const settings: GatewaySettings = { ...file, ...flags };
+  const envBootstrap = process.env[BOOTSTRAP_ENV];
+  if (settings.image !== undefined && settings.bootstrap === undefined && envBootstrap !== undefined && envBootstrap.trim() !== '') settings.bootstrap = envBootstrap;
+  return { settings, verbose: raw.verbose === true };
 }
 
 function resolve(settings: GatewaySettings): GatewayConfig {
@@ -94,6 +107,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     const { from, to } = config.dhcpRange;
     io.stdout(`row gateway: DHCP ${from}-${to} on ${config.interface}; TFTP ${config.tftpRoot} on ${config.address}:${gateway.tftpPort}; portmap on ${config.address}:${gateway.portmapPort}`);
     if (gateway.metricsPort !== undefined) io.stdout(`row gateway: metrics at http://${config.metrics?.host}:${gateway.metricsPort}/metrics (and /metrics.json)`);
+    if (gateway.gatewayKey !== undefined) io.stdout(`row gateway: gateway key ${formatPublicKey(gateway.gatewayKey)}; image server ${gateway.imageStatus()?.server ?? 'none yet'}`);
     io.stdout(`row gateway: ${gateway.mainName} -> ${gateway.shadowName}; clients mount ${gateway.exportPath} on ${config.address}:${gateway.nfsPort} (tcp+udp; NFS v3, MOUNT v3, portmap v2)`);
     await new Promise<void>((done) => io.stopSignal.addEventListener('abort', () => done(), { once: true }));
     for (const line of formatRowProxySummary(gateway.proxyMetrics())) io.stdout(`row gateway: ${line}`);
