@@ -27,7 +27,7 @@ test('read-ahead: a sequential reader is served from fetches made ahead of it, n
   assert.equal(ahead.read(7, 0, COUNT, SIZE, main.fetch), undefined, 'the first read only starts a sequence');
   assert.deepEqual(main.fetched, []);
   assert.equal(ahead.read(7, COUNT, COUNT, SIZE, main.fetch), undefined, 'the second read is not ahead yet');
-  assert.deepEqual(main.fetched, [2 * COUNT, 3 * COUNT, 4 * COUNT], 'the window holds 3 requests past the latest');
+  assert.deepEqual(main.fetched, [2 * COUNT], 'one request ahead at first; hits widen the window');
   for (let offset = 2 * COUNT; offset < SIZE; offset += COUNT) {
     const hit = ahead.read(7, offset, COUNT, SIZE, main.fetch);
     assert.ok(hit !== undefined, `offset ${offset} was fetched ahead`);
@@ -41,18 +41,51 @@ test('read-ahead: a sequential reader is served from fetches made ahead of it, n
   assert.equal(ahead.counters.wastedReads, 0);
 });
 
-test('read-ahead: a seek drops the window (counted as waste); other request sizes are not answered from it', async () => {
+test('read-ahead: a seek drops the window (counted as waste); requests of other sizes are cut from the fetches', async () => {
   const main = fakeMain();
   const ahead = new MainReadAhead(2, 4);
   ahead.read(1, 0, COUNT, undefined, main.fetch);
   ahead.read(1, COUNT, COUNT, undefined, main.fetch);
-  assert.deepEqual(main.fetched, [2 * COUNT, 3 * COUNT]);
+  assert.deepEqual(main.fetched, [2 * COUNT]);
   assert.equal(ahead.read(1, 10 * COUNT, COUNT, undefined, main.fetch), undefined, 'a jump is no hit');
   await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(ahead.counters.wastedReads, 2);
-  assert.equal(ahead.counters.wastedBytes, 2 * COUNT);
+  assert.equal(ahead.counters.wastedReads, 1);
+  assert.equal(ahead.counters.wastedBytes, COUNT);
   ahead.read(1, 11 * COUNT, COUNT, undefined, main.fetch);
-  assert.equal(ahead.read(1, 12 * COUNT, COUNT / 2, undefined, main.fetch), undefined, 'a half-size request at a fetched offset is not a hit');
+  const half = await ahead.read(1, 12 * COUNT, COUNT / 2, undefined, main.fetch);
+  assert.ok(half?.status === Nfsstat3.NFS3_OK, 'a half-size request inside the window is a hit');
+  assert.equal(half.count, COUNT / 2);
+  assert.equal(half.data.readUInt32BE(0), 12 * COUNT);
+  // The rest of that fetch and all of the next one, in one request.
+  const spanning = await ahead.read(1, 12 * COUNT + COUNT / 2, COUNT + COUNT / 2, undefined, main.fetch);
+  assert.ok(spanning?.status === Nfsstat3.NFS3_OK, 'a request spanning two fetches is a hit');
+  assert.equal(spanning.count, COUNT + COUNT / 2);
+  assert.equal(spanning.data.readUInt32BE(COUNT / 2), 13 * COUNT, 'joined in order');
+});
+
+test('read-ahead: growing requests (Linux readahead) are answered from the window up to EOF', async () => {
+  const main = fakeMain();
+  const ahead = new MainReadAhead(4, 4);
+  let offset = 0;
+  let size = COUNT / 4;
+  let hits = 0;
+  const got: Buffer[] = [];
+  while (offset < SIZE) {
+    const count = Math.min(size, SIZE - offset);
+    const reply = await ahead.read(5, offset, count, SIZE, main.fetch);
+    if (reply !== undefined) {
+      assert.ok(reply.status === Nfsstat3.NFS3_OK);
+      assert.equal(reply.count, count, `request at ${offset}`);
+      assert.equal(reply.eof, offset + count >= SIZE);
+      hits++;
+      got.push(reply.data);
+    }
+    offset += count;
+    size = Math.min(size * 2, 4 * COUNT);
+  }
+  assert.ok(hits >= 3, `hits ${hits}`);
+  assert.ok(Math.max(...main.fetched) < SIZE, 'nothing fetched at or past EOF');
+  assert.equal(ahead.counters.wastedReads, 0, 'a whole-file read wastes nothing');
 });
 
 test('read-ahead: a failed fetch answers nothing (the READ then asks main itself); streams are bounded', async () => {
