@@ -3,9 +3,11 @@
  * prints the ratio. Pass names to run a subset: `npm run bench -- codec`.
  */
 import { cpus, totalmem } from 'node:os';
+import { benchBoot } from './boot.js';
 import { benchCodec } from './codec.js';
 import { formatRows, type BenchRow } from './measure.js';
 import { benchNfsServer } from './nfs-server.js';
+import { benchOverlay } from './overlay.js';
 import { benchRowfsProxy } from './rowfs-proxy.js';
 import { benchRegistry } from './registry.js';
 import { benchTftp } from './tftp.js';
@@ -15,7 +17,9 @@ const benches: Record<string, () => Promise<BenchRow[]> | BenchRow[]> = {
   nfsd: () => benchNfsServer(),
   proxy: () => benchRowfsProxy(),
   registry: () => benchRegistry(),
+  overlay: () => benchOverlay(),
   tftp: () => benchTftp(),
+  boot: () => benchBoot(),
 };
 
 const wanted = process.argv.slice(2);

@@ -17,6 +17,7 @@ try {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
     stopSignal: stop.signal,
+    terminal: process.stdin.isTTY ? { input: process.stdin, write: (text) => process.stdout.write(text) } : undefined,
   });
   process.exit(code);
 } catch (error) {

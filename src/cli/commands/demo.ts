@@ -1,73 +1,57 @@
-import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { startNfsd } from '../../nfsd/index.js';
+import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
+import { LabError } from '../lab/index.js';
 import { parseFlags } from '../parse-flags.js';
 import type { Command } from './command.js';
+import { runNfsOnlyDemo } from './demo/nfs-only.js';
+import { runPxeDemo } from './demo/pxe-demo.js';
 
-const usage = 'row demo [--dir DIR] [--serve]';
-const DEMO_FILE_BYTES = 1024 * 1024 + 3;
+const usage = 'row demo [--headless] [--reboot] [--dir DIR] [--boot-timeout SECONDS] [--netns-prefix PREFIX] | row demo --nfs-only [--dir DIR] [--serve]';
+const DEFAULT_BOOT_TIMEOUT_SECONDS = 240;
+const MS_PER_SECOND = 1000;
 
-/** Runs a real NFS client (libnfs-utils) and returns its stdout as bytes. */
-function runClient(program: string, args: string[]): Promise<Buffer> {
-  return new Promise((done, fail) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) => fail(new UsageError(`cannot run ${program} (install libnfs-utils: npm run setup)`, { cause: error })));
-    child.on('close', (code) => {
-      if (code === 0) done(Buffer.concat(out));
-      else fail(new UsageError(`${program} ${args.join(' ')} failed (exit ${code}): ${Buffer.concat(err).toString().trim()}`));
-    });
-  });
+function bootTimeoutMs(value: string | undefined): number {
+  const seconds = Number(value ?? DEFAULT_BOOT_TIMEOUT_SECONDS);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--boot-timeout: expected a positive number of seconds, got '${value}'\nusage: ${usage}`);
+  return seconds * MS_PER_SECOND;
 }
 
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-/**
- * Until the PXE gateway lands, the demo is the foundation end to end: `row nfsd` exports a
- * demo directory and an unmodified NFS client (libnfs-utils) lists it and reads a file back.
- */
 async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(args, {
     dir: { type: 'string', default: '.cache/demo' },
+    headless: { type: 'boolean', default: false },
+    reboot: { type: 'boolean', default: false },
+    'boot-timeout': { type: 'string' },
+    // Namespaces are named PREFIX + random hex; tests give their own prefix.
+    'netns-prefix': { type: 'string', default: 'rbdemo' },
+    'nfs-only': { type: 'boolean', default: false },
     serve: { type: 'boolean', default: false },
   }, usage);
-  const base = resolve(values.dir ?? '.cache/demo');
-  const exportDir = join(base, 'export');
-  await mkdir(join(exportDir, 'etc'), { recursive: true });
-  await writeFile(join(exportDir, 'etc', 'motd'), 'Welcome to a rowboot demo export.\n');
-  const payload = randomBytes(DEMO_FILE_BYTES);
-  await writeFile(join(exportDir, 'payload.bin'), payload);
-
-  const nfsd = await startNfsd({ exportDir, host: '127.0.0.1', port: 0, stateDir: join(base, 'state') });
+  const dir = resolve(values.dir ?? '.cache/demo');
+  if (values['nfs-only']) return runNfsOnlyDemo(dir, values.serve === true, io);
+  if (values.serve) throw new UsageError(`--serve goes with --nfs-only\nusage: ${usage}`);
   try {
-    io.stdout(`row nfsd: exporting ${nfsd.exportPath} on 127.0.0.1:${nfsd.port} (tcp+udp)`);
-    const url = (path: string) => `nfs://127.0.0.1${nfsd.exportPath}${path}?version=3&nfsport=${nfsd.port}&mountport=${nfsd.port}`;
-    io.stdout(`\n$ nfs-ls ${url('/')}`);
-    io.stdout((await runClient('nfs-ls', [url('/')])).toString().trimEnd());
-    io.stdout(`\n$ nfs-cat ${url('/etc/motd')}`);
-    io.stdout((await runClient('nfs-cat', [url('/etc/motd')])).toString().trimEnd());
-    const readBack = await runClient('nfs-cat', [url('/payload.bin')]);
-    const local = await readFile(join(exportDir, 'payload.bin'));
-    const same = sha256(readBack) === sha256(local);
-    io.stdout(`\npayload.bin: ${local.length} bytes on disk, ${readBack.length} bytes through NFS, sha256 ${same ? 'equal' : 'DIFFERENT'}`);
-    if (!same) return 1;
-    if (values.serve) {
-      io.stdout('\nserving until Ctrl-C');
-      await new Promise<void>((done) => io.stopSignal.addEventListener('abort', () => done(), { once: true }));
-    }
-    return 0;
-  } finally {
-    await nfsd.close();
+    return await runPxeDemo(
+      {
+        dir,
+        netnsPrefix: values['netns-prefix'] ?? 'rbdemo',
+        headless: values.headless === true,
+        reboot: values.reboot === true,
+        bootTimeoutMs: bootTimeoutMs(values['boot-timeout']),
+      },
+      io,
+    );
+  } catch (error) {
+    // The lab failed to build (a tool, a namespace, a server that never got ready): say so, exit 1.
+    if (!(error instanceof LabError)) throw error;
+    io.stderr(`row demo: ${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}`);
+    return 1;
   }
 }
 
-export const demoCommand: Command = { summary: 'export a demo directory and read it with a real NFS client', usage, run };
+export const demoCommand: Command = {
+  summary: 'PXE-boot a diskless QEMU VM through row gateway in a private network and summarize what it read and wrote',
+  usage,
+  run,
+};
