@@ -8,10 +8,6 @@ import { DEFAULT_MAX_RECORD_BYTES, FRAGMENT_LENGTH_MASK, LAST_FRAGMENT } from '.
 import { RpcRecordTooLargeError } from './errors.js';
 
 export const RECORD_MARK_BYTES = 4;
-/** One socket read's worth, as Node reads by default. */
-const SCRATCH_BYTES = 64 * 1024;
-/** Fragments at least this long are read into a buffer of their own (pushRead). */
-const DIRECT_READ_MIN_BYTES = 32 * 1024;
 
 /**
  * Splits a byte stream into records. Feed it socket chunks in order; it calls onRecord
@@ -22,11 +18,6 @@ const DIRECT_READ_MIN_BYTES = 32 * 1024;
  * checked when each fragment header arrives, so the decoder never holds more than
  * maxRecordBytes of a record: a header that would cross it throws RpcRecordTooLargeError
  * at once, and so does every later push (the stream cannot be resynchronised; close it).
- *
- * Sockets read with Node's `onread` use readTarget()/pushRead() instead of push(): small
- * records are copied out of one reused scratch buffer, and a large fragment gets a buffer
- * of its announced length that the kernel reads into directly, so a 1 MiB READ reply costs
- * no allocation per 64 KiB read and no joining copy (the proxy's main-server path).
  */
 export class RecordDecoder {
   readonly maxRecordBytes: number;
@@ -41,12 +32,6 @@ export class RecordDecoder {
   private recordBytes = 0;
   private parts: Buffer[] = [];
   private failure: RpcRecordTooLargeError | undefined;
-  /** Chunks given to pushRead() are the reused scratch buffer: what outlives the call is copied. */
-  private transient = false;
-  private scratch: Buffer | undefined;
-  /** The payload buffer of a large fragment being read into directly, and how much of it is filled. */
-  private direct: Buffer | undefined;
-  private directFill = 0;
 
   constructor(onRecord: (record: Buffer) => void, maxRecordBytes = DEFAULT_MAX_RECORD_BYTES) {
     if (!(maxRecordBytes >= 0)) throw new RangeError(`maxRecordBytes must be >= 0, got ${maxRecordBytes}`);
@@ -56,7 +41,7 @@ export class RecordDecoder {
 
   /** Bytes of an incomplete record held right now (header bytes excluded). */
   get bufferedBytes(): number {
-    let total = this.directFill;
+    let total = 0;
     for (const part of this.parts) total += part.length;
     return total;
   }
@@ -64,35 +49,6 @@ export class RecordDecoder {
   /** True between records, i.e. a stream that ends now ended cleanly. */
   get idle(): boolean {
     return this.fragmentRemaining < 0 && this.headerFill === 0 && this.recordBytes === 0 && this.failure === undefined;
-  }
-
-  /** Where the next socket read should land (for `onread.buffer` as a function). */
-  readTarget(): Buffer {
-    if (this.direct !== undefined) return this.direct.subarray(this.directFill);
-    this.scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES);
-    return this.scratch;
-  }
-
-  /** A socket read of `bytes` into the buffer readTarget() returned. */
-  pushRead(target: Buffer, bytes: number): void {
-    if (this.failure) throw this.failure;
-    const direct = this.direct;
-    if (direct !== undefined && target.buffer === direct.buffer) {
-      this.directFill += bytes;
-      this.fragmentRemaining -= bytes;
-      if (this.fragmentRemaining > 0) return;
-      this.direct = undefined;
-      this.directFill = 0;
-      this.parts.push(direct);
-      this.endFragment();
-      return;
-    }
-    this.transient = true;
-    try {
-      this.push(target.subarray(0, bytes));
-    } finally {
-      this.transient = false;
-    }
   }
 
   push(chunk: Buffer): void {
@@ -125,33 +81,16 @@ export class RecordDecoder {
         if (last && this.parts.length === 0 && this.recordBytes === 0 && length - position >= fragmentLength) {
           const record = chunk.subarray(position, position + fragmentLength);
           position += fragmentLength;
-          this.onRecord(this.transient ? Buffer.from(record) : record);
+          this.onRecord(record);
           continue;
         }
         this.recordBytes += fragmentLength;
         this.fragmentRemaining = fragmentLength;
         this.lastFragment = last;
-        if (this.transient && fragmentLength >= DIRECT_READ_MIN_BYTES) {
-          // The rest of this fragment is read straight into its own buffer (readTarget).
-          const direct = Buffer.allocUnsafeSlow(fragmentLength);
-          const take = Math.min(fragmentLength, length - position);
-          chunk.copy(direct, 0, position, position + take);
-          position += take;
-          this.fragmentRemaining -= take;
-          if (this.fragmentRemaining > 0) {
-            this.direct = direct;
-            this.directFill = take;
-            return;
-          }
-          this.parts.push(direct);
-          this.endFragment();
-          continue;
-        }
       }
       const take = Math.min(this.fragmentRemaining, length - position);
       if (take > 0) {
-        const part = chunk.subarray(position, position + take);
-        this.parts.push(this.transient ? Buffer.from(part) : part);
+        this.parts.push(chunk.subarray(position, position + take));
         position += take;
         this.fragmentRemaining -= take;
       }

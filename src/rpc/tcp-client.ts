@@ -115,20 +115,12 @@ export class RpcTcpClient extends RpcClientBase {
 
   private openSocket(): void {
     this.state = 'connecting';
-    const decoder = new RecordDecoder((record) => this.table.handleReply(record), this.maxRecordBytes);
-    // Replies are read straight into their record buffers (RecordDecoder.readTarget): large
-    // READ replies cost no per-read allocation and no joining copy.
-    const socket: Socket = netConnect({
-      host: this.host,
-      port: this.port,
-      localAddress: this.localAddress,
-      noDelay: true,
-      onread: { buffer: () => decoder.readTarget(), callback: (bytes: number, target: Uint8Array): boolean => this.onRead(socket, decoder, target, bytes) },
-    });
+    const socket = netConnect({ host: this.host, port: this.port, localAddress: this.localAddress, noDelay: true });
     // Held from the start so close() can stop a connection attempt too.
     this.socket = socket;
     let established = false;
     let lastError: unknown;
+    const decoder = new RecordDecoder((record) => this.table.handleReply(record), this.maxRecordBytes);
     socket.on('connect', () => {
       if (this.state === 'closed') {
         socket.destroy();
@@ -149,6 +141,14 @@ export class RpcTcpClient extends RpcClientBase {
       this.queue = [];
       for (const call of queued) this.transmit(call);
     });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        decoder.push(chunk);
+      } catch (error) {
+        this.logger.warn('rpc: bad reply stream, closing connection', { host: this.host, port: this.port, error });
+        socket.destroy(error as Error);
+      }
+    });
     socket.on('error', (error) => {
       lastError = error;
     });
@@ -160,16 +160,6 @@ export class RpcTcpClient extends RpcClientBase {
       if (established) this.onConnectionLost(socket, lastError);
       else this.onConnectFailed(lastError);
     });
-  }
-
-  private onRead(socket: Socket, decoder: RecordDecoder, target: Uint8Array, bytes: number): boolean {
-    try {
-      decoder.pushRead(target as Buffer, bytes);
-    } catch (error) {
-      this.logger.warn('rpc: bad reply stream, closing connection', { host: this.host, port: this.port, error });
-      socket.destroy(error as Error);
-    }
-    return true;
   }
 
   private onConnectFailed(cause: unknown): void {
