@@ -58,7 +58,7 @@ export interface GatewayConfig {
   /** The embedded shadow server's directory; default `<state>/shadow`. */
   shadowDir: string;
   blockSize: number | undefined;
-  /** READs fetched ahead of a sequential reader of an unmodified file (`row proxy --read-ahead`); 0 turns it off. */
+  /** READs fetched ahead of a sequential reader of an unmodified file (`row proxy --read-ahead`); the gateway default is 0 (off). */
   readAheadDepth: number | undefined;
   metrics: { host: string; port: number } | undefined;
   /** Appended to every client's kernel command line (e.g. `rowboot.test=reboot-once`). */
