@@ -13,14 +13,15 @@ import {
   parsePublicKey,
   parseVersionedImageRef,
   publishToStore,
+  Registry,
+  startDhtNode,
   uploadImage,
   type ImageVersion,
   type KeyPair,
   type ManifestTotals,
-  type Registry,
 } from '../../registry/index.js';
 import type HyperDHT from 'hyperdht';
-import { BOOTSTRAP_USAGE, bootstrapFrom, bootstrapNote, describe, expected, loadKeyPair, secondsFlag, withRegistry } from '../dht-client.js';
+import { BOOTSTRAP_USAGE, bootstrapFrom, bootstrapNote, describe, expected, loadKeyPair, secondsFlag } from '../dht-client.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { parseFlags } from '../parse-flags.js';
@@ -43,7 +44,11 @@ interface Placed {
 /**
  * Publishes DIR as version N of A (issue 5): copies it into an image server's store (locally
  * with --store, over the overlay with --server), with its manifest, then moves A's signed
- * "latest" record to vN. A version not above the latest is refused before anything is copied.
+ * "latest" record to vN. A version not above the latest is refused before anything is stored.
+ *
+ * The DHT join and the latest-record check run while DIR is read and hashed (and,
+ * with --store, copied into a private staging directory): nothing is committed to the store
+ * or sent to a server before the check has passed, and a refusal stops the copy at once.
  */
 async function run(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(args, {
@@ -67,16 +72,24 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const image: ImageVersion = { publisherKey: keyPair.publicKey, name: ref.name, version: ref.version };
   const label = formatImageRef(ref);
 
-  return withRegistry(bootstrap, async (registry, dht) => {
+  const starting = expected(() => startDhtNode({ bootstrap }));
+  const checked = starting.then(async (dht): Promise<Checked> => {
+    const registry = new Registry({ dht });
     const latest = await expected(() => registry.resolveLatest(keyPair.publicKey, ref.name));
     if (latest !== null && latest.version >= ref.version) {
       throw new UsageError(new VersionNotNewerError(ref.name, latest.version, ref.version).message);
     }
+    return { dht, registry };
+  });
+  const stop = new AbortController();
+  checked.catch((error: unknown) => stop.abort(error));
+  try {
     const placed =
       values.store !== undefined
-        ? await publishLocally(io, registry, image, source, values.store, waitMs)
-        : await publishRemotely(io, dht, keyPair, image, source, servers);
+        ? await publishLocally(io, checked, stop.signal, image, source, values.store, waitMs)
+        : await publishRemotely(io, checked, stop.signal, keyPair, image, source, servers);
     if (placed === null) return 1;
+    const { registry } = await checked;
     const record = await expected(() => registry.publishLatest(keyPair, ref.name, { version: ref.version, manifestHash: placed.manifestHash }));
     const { totals } = placed;
     if (values.json) {
@@ -96,23 +109,64 @@ async function run(args: string[], io: CliIo): Promise<number> {
       io.stdout(`latest ${ref.name} -> v${ref.version} (publisher ${formatPublicKey(keyPair.publicKey)})`);
     }
     return 0;
-  });
+  } finally {
+    const dht = await starting.catch(() => null);
+    await dht?.destroy({ force: true }).catch(() => undefined);
+  }
+}
+
+/** The DHT node, joined, once the latest record allows this version. */
+interface Checked {
+  dht: HyperDHT;
+  registry: Registry;
+}
+
+/**
+ * Runs the local part of a publish while the check runs. A failed check explains a stopped
+ * copy and came first before the two overlapped, so its error wins over the copy's.
+ */
+async function whileChecking<T>(checked: Promise<Checked>, work: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    await checked;
+    throw error;
+  }
+  await checked;
+  return result;
 }
 
 function skipWarning(io: CliIo): (path: string, why: string) => void {
   return (path, why) => io.stderr(`row publish: warning: skipped ${path}: ${why}`);
 }
 
-async function publishLocally(io: CliIo, registry: Registry, image: ImageVersion, source: string, storeDir: string, waitMs: number): Promise<Placed> {
+async function publishLocally(
+  io: CliIo,
+  checked: Promise<Checked>,
+  signal: AbortSignal,
+  image: ImageVersion,
+  source: string,
+  storeDir: string,
+  waitMs: number,
+): Promise<Placed> {
   const label = formatImageRef(image);
-  const store = await expected(() => ImageStore.open(resolve(storeDir)));
   const progress = new Progress(io.stderr, `row publish: copying ${label}`);
-  const result = await expected(() =>
-    publishToStore(store, source, { name: image.name, version: image.version, publisher: formatPublicKey(image.publisherKey) }, {
-      onSkip: skipWarning(io),
-      onProgress: (done, total) => progress.update(done, total),
-    }),
-  );
+  const { store, result } = await whileChecking(checked, async () => {
+    const store = await expected(() => ImageStore.open(resolve(storeDir)));
+    const identity = { name: image.name, version: image.version, publisher: formatPublicKey(image.publisherKey) };
+    const result = await expected(() =>
+      publishToStore(store, source, identity, {
+        onSkip: skipWarning(io),
+        onProgress: (done, total) => progress.update(done, total),
+        signal,
+        // The staged copy is committed only once the latest record allows this version.
+        beforeCommit: async () => void (await checked),
+      }),
+    );
+    return { store, result };
+  });
+  const { registry } = await checked;
   const places = [`stored ${label} in ${result.stored.treePath}`];
   // A gateway that resolves vN must find a server: give `row serve` on this store time to announce it.
   const deadline = Date.now() + waitMs;
@@ -127,15 +181,28 @@ async function publishLocally(io: CliIo, registry: Registry, image: ImageVersion
   return { manifestHash: result.stored.manifestHash, totals: manifestTotals(result.manifest), places };
 }
 
-async function publishRemotely(io: CliIo, dht: HyperDHT, keyPair: KeyPair, image: ImageVersion, source: string, servers: Buffer[]): Promise<Placed | null> {
+async function publishRemotely(
+  io: CliIo,
+  checked: Promise<Checked>,
+  signal: AbortSignal,
+  keyPair: KeyPair,
+  image: ImageVersion,
+  source: string,
+  servers: Buffer[],
+): Promise<Placed | null> {
   const label = formatImageRef(image);
   const reading = new Progress(io.stderr, `row publish: reading ${label}`);
-  const built = await expected(() =>
-    buildManifest(source, { name: image.name, version: image.version, publisher: formatPublicKey(keyPair.publicKey) }, {
-      onSkip: skipWarning(io),
-      onProgress: (done, total) => reading.update(done, total),
-    }),
+  // Reading and hashing send nothing anywhere: they need not wait for the check.
+  const built = await whileChecking(checked, () =>
+    expected(() =>
+      buildManifest(source, { name: image.name, version: image.version, publisher: formatPublicKey(keyPair.publicKey) }, {
+        onSkip: skipWarning(io),
+        onProgress: (done, total) => reading.update(done, total),
+        signal,
+      }),
+    ),
   );
+  const { dht } = await checked;
   const hash = manifestHash(built.bytes);
   const totals = manifestTotals(built.manifest);
   const places: string[] = [];

@@ -1,4 +1,3 @@
-import type { FileHandle } from 'node:fs/promises';
 import { digestFile, type ChunkSink } from './file-digest.js';
 import { MANIFEST_BLOCK_SIZE, encodeManifest, type FileEntry, type Manifest, type ManifestEntry } from './manifest.js';
 import { attributesOf, scanSourceTree, type SourceEntry } from './source-tree.js';
@@ -18,6 +17,8 @@ export interface BuildOptions {
   onSkip?: (path: string, why: string) => void;
   /** Called after each chunk read, with the bytes read so far and the total file bytes. */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /** Stops the walk between files and chunks; buildManifest then rejects with the signal's reason. */
+  signal?: AbortSignal;
   /** Per-entry hooks for a copy: a directory or symlink to create, a file's chunk sink. */
   visit?: {
     directory(entry: ManifestEntry & { type: 'directory' }): Promise<void>;
@@ -44,6 +45,7 @@ export async function buildManifest(sourceRoot: string, identity: ImageIdentity,
   const entries: ManifestEntry[] = [];
   const sources = new Map<string, string>();
   for (const source of tree.entries) {
+    options.signal?.throwIfAborted();
     const entry = await describeEntry(source, options, onBytes);
     entries.push(entry);
     if (entry.type === 'file') sources.set(entry.path, source.absolute);
@@ -71,37 +73,12 @@ async function describeEntry(source: SourceEntry, options: BuildOptions, onBytes
   }
   const copy = await options.visit?.file(source.path);
   try {
-    const digest = await digestFile(source.absolute, MANIFEST_BLOCK_SIZE, { ...(copy ? { sink: copy.sink } : {}), onBytes });
+    const digest = await digestFile(source.absolute, MANIFEST_BLOCK_SIZE, { sink: copy?.sink, signal: options.signal, onBytes });
     const entry: FileEntry = { type: 'file', path: source.path, ...attributes, ...digest };
     await copy?.finish(entry);
     return entry;
   } catch (error) {
     await copy?.abort();
     throw error;
-  }
-}
-
-/** A chunk sink that writes the non-zero blocks of each chunk into `handle` (zero blocks stay holes). */
-export function holeWriter(handle: FileHandle, blockSize: number): ChunkSink {
-  return async ({ offset, data, zero }) => {
-    let runStart = -1;
-    for (let index = 0; index <= zero.length; index++) {
-      const isData = index < zero.length && zero[index] === false;
-      if (isData && runStart < 0) runStart = index;
-      if (!isData && runStart >= 0) {
-        const from = runStart * blockSize;
-        const to = Math.min(index * blockSize, data.length);
-        await writeFully(handle, data.subarray(from, to), offset + from);
-        runStart = -1;
-      }
-    }
-  };
-}
-
-export async function writeFully(handle: FileHandle, data: Buffer, position: number): Promise<void> {
-  let written = 0;
-  while (written < data.length) {
-    const { bytesWritten } = await handle.write(data, written, data.length - written, position + written);
-    written += bytesWritten;
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { ManifestError, RegistryError } from '../errors.js';
 import type { ImageStore, StoredVersion } from './image-store.js';
-import { writeFully } from './manifest-builder.js';
+import { writeFully } from './staged-file.js';
 import { MAX_MANIFEST_BYTES, blockLength, dataBlockIndexes, decodeManifest, manifestHash, type FileEntry, type Manifest } from './manifest.js';
 import { StreamReader, writeAll } from './stream-reader.js';
 import { TreeWriter } from './tree-writer.js';
