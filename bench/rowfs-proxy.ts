@@ -92,16 +92,14 @@ export async function benchRowfsProxy(): Promise<BenchRow[]> {
 
     const ganesha = await startGanesha({ exportDir: mainDir, netns, readOnly: true });
     const prefix = ['ip', 'netns', 'exec', netns.name];
-    const proxy = await startRowServer([
-      'proxy', '--main', `${ganesha.host}:${ganesha.nfsPort}:${ganesha.exportPath}`,
-      '--listen', `${netns.nsAddress}:0`, '--state', join(base, 'state'), '--shadow-dir', join(base, 'shadow'),
-    ], netns.nsAddress, prefix);
+    const startProxy = (name: string, extra: readonly string[] = []) =>
+      startRowServer([
+        'proxy', '--main', `${ganesha.host}:${ganesha.nfsPort}:${ganesha.exportPath}`,
+        '--listen', `${netns.nsAddress}:0`, '--state', join(base, `${name}-state`), '--shadow-dir', join(base, `${name}-shadow`), ...extra,
+      ], netns.nsAddress, prefix);
+    const proxy = await startProxy('proxy');
     // The same proxy with its caches off (no attribute reuse, no read-ahead): what pure forwarding costs.
-    const plainProxy = await startRowServer([
-      'proxy', '--main', `${ganesha.host}:${ganesha.nfsPort}:${ganesha.exportPath}`,
-      '--listen', `${netns.nsAddress}:0`, '--state', join(base, 'plain-state'), '--shadow-dir', join(base, 'plain-shadow'),
-      '--main-attr-ttl', '0', '--read-ahead', '0',
-    ], netns.nsAddress, prefix);
+    const plainProxy = await startProxy('plain', ['--main-attr-ttl', '0', '--read-ahead', '0']);
     mkdirSync(join(base, 'direct-shadow'));
     const shadowServer = await startRowNfsd({ exportDir: join(base, 'direct-shadow'), stateDir: join(base, 'direct-state'), host: netns.nsAddress, prefix });
     const direct: NfsEndpoint = { name: 'ganesha', host: ganesha.host, nfsPort: ganesha.nfsPort, mountPort: ganesha.mountPort, exportPath: ganesha.exportPath };

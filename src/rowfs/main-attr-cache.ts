@@ -42,8 +42,4 @@ export class MainAttrCache {
     }
     this.entries.set(vid, { attrs, until: performance.now() + this.ttlMs });
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

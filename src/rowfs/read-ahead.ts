@@ -41,13 +41,13 @@ export interface ReadAheadCounters {
  * requests from main while the current ones travel to the client keeps both links busy,
  * so a sequential read through the proxy runs near main's own speed (issue 3's READ goal).
  *
- * The window is a number of the client's latest request size past its latest request, in
- * contiguous fetches: one at first, doubling with every hit up to `depth`, so a file read
- * twice in a row and then left costs at most one wasted fetch; a client READ inside the window is answered from the fetches that
- * cover it (joined if it spans several). Bounded: at most `maxStreams` files at once (the
- * least recently used one is dropped), `depth` requests each; a read that breaks the
- * sequence drops that file's window (counted as waste). Fetched data of main never goes stale: main is
- * read-only, and a file with a shadow copy is never read through here.
+ * The window is a number of fetches of the client's largest request size past its latest
+ * request: one at first, doubling with every hit up to `depth`, so a file read twice in a
+ * row and then left costs at most one wasted fetch. A client READ inside the window is
+ * answered from the fetches that cover it (joined if it spans several). Bounded: at most
+ * `maxStreams` files at once (the least recently used one is dropped); a read that breaks
+ * the sequence drops that file's window (counted as waste). Fetched data of main never goes
+ * stale: main is read-only, and a file with a shadow copy is never read through here.
  */
 export class MainReadAhead {
   readonly counters: ReadAheadCounters = { hits: 0, wastedReads: 0, wastedBytes: 0 };
@@ -116,7 +116,7 @@ export class MainReadAhead {
     return Promise.all(parts.map((part) => part.result)).then((replies) => joinReplies(parts, replies, offset, count));
   }
 
-  /** Issues fetches until the window holds `depth` requests past the client's latest one. */
+  /** Issues fetches until the window holds `window` fetches past the client's latest request. */
   private fill(stream: ReadStream, fetch: MainFetch): void {
     const count = stream.unit;
     stream.aheadOffset = Math.max(stream.aheadOffset, stream.nextOffset);

@@ -45,17 +45,13 @@ function optionalPort(value: string | undefined, flag: string): number | undefin
   return port;
 }
 
-function positiveNumber(value: string | undefined, flag: string): number | undefined {
+/** A numeric flag: > 0, or >= 0 with `allowZero` (0 turns a feature off). */
+function numberFlag(value: string | undefined, flag: string, allowZero = false): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`${flag}: expected a positive number, got '${value}'`);
-  return number;
-}
-
-function nonNegativeNumber(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number < 0) throw new UsageError(`${flag}: expected a number >= 0, got '${value}'`);
+  if (!Number.isFinite(number) || number < 0 || (number === 0 && !allowZero)) {
+    throw new UsageError(`${flag}: expected a ${allowZero ? 'number >= 0' : 'positive number'}, got '${value}'`);
+  }
   return number;
 }
 
@@ -130,12 +126,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if ((values['shadow-dir'] === undefined) === (values.shadow === undefined)) {
     throw new UsageError(`give exactly one of --shadow-dir DIR (embedded shadow server) or --shadow HOST:PORT:/export\nusage: ${usage}`);
   }
-  const blockSize = positiveNumber(values['block-size'], '--block-size');
-  const deadlineSeconds = positiveNumber(values['upstream-deadline'], '--upstream-deadline');
+  const blockSize = numberFlag(values['block-size'], '--block-size');
+  const deadlineSeconds = numberFlag(values['upstream-deadline'], '--upstream-deadline');
   const deadlineMs = deadlineSeconds === undefined ? undefined : deadlineSeconds * MS_PER_SECOND;
-  const attrTtlSeconds = nonNegativeNumber(values['main-attr-ttl'], '--main-attr-ttl');
+  const attrTtlSeconds = numberFlag(values['main-attr-ttl'], '--main-attr-ttl', true);
   const mainAttrTtlMs = attrTtlSeconds === undefined ? undefined : attrTtlSeconds * MS_PER_SECOND;
-  const readAheadDepth = nonNegativeNumber(values['read-ahead'], '--read-ahead');
+  const readAheadDepth = numberFlag(values['read-ahead'], '--read-ahead', true);
   if (readAheadDepth !== undefined && !Number.isInteger(readAheadDepth)) throw new UsageError(`--read-ahead: expected a whole number of requests, got '${values['read-ahead']}'`);
   const metricsAddress = values.metrics === undefined ? undefined : parseListenAddress(values.metrics, '--metrics');
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });

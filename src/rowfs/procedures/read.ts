@@ -11,9 +11,9 @@ import { expectOk, requireRegularFile } from './checks.js';
 /**
  * READ (RFC 1813 section 3.3.6). A file that was never written is read from main as is
  * (one forwarded call, or one fetched ahead of a sequential reader; the payload goes back
- * by reference). A copied-up file is
- * assembled block by block (block-plan.ts): main for blocks whose bit is clear and below
- * the main limit, the shadow for the rest, and its size and EOF are the shadow file's.
+ * by reference). A copied-up file is assembled block by block (block-plan.ts): main for
+ * blocks whose bit is clear and below the main limit, the shadow for the rest, and its size
+ * and EOF are the shadow file's.
  */
 export async function read(scope: CallScope, args: ReadArgs): Promise<ReadResult> {
   const node = scope.resolve(args.file);
